@@ -1,0 +1,283 @@
+"""The ``bitcapital-async`` command: ``token``, ``sandbox`` and ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, TextIO
+
+import attrs
+
+from ._client import Bitcapital
+from ._credentials import OAuthCredentials
+from ._errors import APIError, BitcapitalError
+from ._version import __version__
+from .sandbox import Sandbox
+
+__all__ = ["main"]
+
+_ENV_NAMES = ("BITCAPITAL_BASE_URL", "BITCAPITAL_CLIENT_ID", "BITCAPITAL_CLIENT_SECRET")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return asyncio.run(args.run(args))
+    except BitcapitalError as exc:
+        print(f"bitcapital-async: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bitcapital-async",
+        description="Async SDK for the Bitcapital Core API: tokens, sandbox, demo.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    token = commands.add_parser(
+        "token",
+        help="authenticate with client credentials and show the token (masked)",
+        description="Without flags or BITCAPITAL_* variables, uses an embedded sandbox.",
+    )
+    token.add_argument("--base-url", help="instance URL (env BITCAPITAL_BASE_URL)")
+    token.add_argument("--client-id", help="client id (env BITCAPITAL_CLIENT_ID)")
+    token.add_argument(
+        "--client-secret", help="client secret (env BITCAPITAL_CLIENT_SECRET)"
+    )
+    token.add_argument("--scope", help="space-separated scopes to request")
+    token.add_argument("--json", action="store_true", help="print one JSON object")
+    token.set_defaults(run=_token)
+
+    sandbox = commands.add_parser("sandbox", help="serve the embedded sandbox")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    sandbox.add_argument("--token-lifetime", type=_positive, default=3600.0)
+    sandbox.set_defaults(run=_sandbox)
+
+    demo = commands.add_parser(
+        "demo",
+        help="many concurrent requests across several token lifetimes",
+        description="Always runs against an in-process embedded sandbox.",
+    )
+    demo.add_argument("--duration", type=_positive, default=12.0, help="seconds")
+    demo.add_argument("--concurrency", type=_positive_int, default=200)
+    demo.add_argument("--token-lifetime", type=_positive, default=3.0, help="seconds")
+    demo.add_argument("--json", action="store_true", help="print the summary as JSON")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number: {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+# -- token ------------------------------------------------------------------------
+
+
+async def _token(args: argparse.Namespace) -> int:
+    given = {
+        "BITCAPITAL_BASE_URL": args.base_url,
+        "BITCAPITAL_CLIENT_ID": args.client_id,
+        "BITCAPITAL_CLIENT_SECRET": args.client_secret,
+    }
+    configured = {name: value or os.environ.get(name) for name, value in given.items()}
+    options: dict[str, Any] = {"scope": args.scope} if args.scope else {}
+
+    async with contextlib.AsyncExitStack() as stack:
+        if not any(configured.values()):
+            sandbox = await stack.enter_async_context(Sandbox())
+            configured = {
+                "BITCAPITAL_BASE_URL": sandbox.url,
+                "BITCAPITAL_CLIENT_ID": sandbox.client_id,
+                "BITCAPITAL_CLIENT_SECRET": sandbox.client_secret,
+            }
+            print(f"using an embedded sandbox at {sandbox.url}", file=sys.stderr)
+        client = await stack.enter_async_context(
+            Bitcapital.from_env({k: v or "" for k, v in configured.items()}, **options)
+        )
+        user = await client.session.client_credentials()
+        credentials = client.session.credentials
+        assert credentials is not None
+
+    info = _describe_token(credentials, user_id=user.id)
+    if args.json:
+        print(json.dumps(info))
+    else:
+        for key, value in info.items():
+            print(f"{key:>13}: {value}")
+    return 0
+
+
+def _describe_token(credentials: OAuthCredentials, *, user_id: str | None) -> dict[str, Any]:
+    return {
+        "token_type": credentials.token_type,
+        "access_token": _mask(credentials.access_token),
+        "expires_in": credentials.expires_in,
+        "expires_at": credentials.expires_at.isoformat(),
+        "scope": " ".join(credentials.scope),
+        "user_id": user_id,
+        "virtual": credentials.virtual,
+    }
+
+
+def _mask(token: str) -> str:
+    # Enough to tell two tokens apart in a log, never enough to use one.
+    return f"…{token[-4:]} ({len(token)} chars)" if len(token) > 12 else "****"
+
+
+# -- sandbox ----------------------------------------------------------------------
+
+
+async def _sandbox(args: argparse.Namespace) -> int:
+    sandbox = Sandbox(host=args.host, port=args.port, token_lifetime=args.token_lifetime)
+    try:
+        await sandbox.start()
+    except OSError as exc:
+        raise BitcapitalError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    try:
+        print(f"Bitcapital sandbox listening on {sandbox.url}")
+        print(f"  BITCAPITAL_BASE_URL={sandbox.url}")
+        print(f"  BITCAPITAL_CLIENT_ID={sandbox.client_id}")
+        print(f"  BITCAPITAL_CLIENT_SECRET={sandbox.client_secret}")
+        print("Press Ctrl-C to stop.", flush=True)
+        await asyncio.Event().wait()
+    finally:
+        await sandbox.stop()
+    return 0
+
+
+# -- demo -------------------------------------------------------------------------
+
+
+@attrs.define
+class _Tally:
+    requests: int = 0
+    failures: int = 0
+    unauthorized: int = 0
+    latencies: list[float] = attrs.field(factory=list)
+
+
+async def _demo(args: argparse.Namespace) -> int:
+    tally = _Tally()
+    async with Sandbox(token_lifetime=args.token_lifetime) as sandbox, Bitcapital(
+        sandbox.url, sandbox.client_id, sandbox.client_secret
+    ) as client:
+        started = time.monotonic()
+        deadline = started + args.duration
+
+        async def worker() -> None:
+            while time.monotonic() < deadline:
+                began = time.perf_counter()
+                try:
+                    await client.request("GET", "/users/me")
+                except APIError as exc:
+                    tally.failures += 1
+                    tally.unauthorized += exc.status == 401
+                except BitcapitalError:
+                    tally.failures += 1
+                tally.requests += 1
+                tally.latencies.append(time.perf_counter() - began)
+
+        async with _progress(sys.stderr, tally, sandbox, client, started, args.duration):
+            await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+        duration = time.monotonic() - started
+
+        summary = {
+            "requests": tally.requests,
+            "failures": tally.failures,
+            "unauthorized": tally.unauthorized,
+            "token_fetches": sandbox.counters.tokens_issued,
+            "waited_for_token": client.tokens.stats.waited,
+            "duration_s": round(duration, 3),
+            "token_lifetime_s": args.token_lifetime,
+            "refresh_margin_s": client.tokens.effective_margin(args.token_lifetime),
+            "p50_ms": round(_percentile(tally.latencies, 50) * 1000, 3),
+            "p99_ms": round(_percentile(tally.latencies, 99) * 1000, 3),
+        }
+
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        _print_summary(summary)
+    return 0 if tally.failures == 0 else 1
+
+
+@contextlib.asynccontextmanager
+async def _progress(
+    out: TextIO,
+    tally: _Tally,
+    sandbox: Sandbox,
+    client: Bitcapital,
+    started: float,
+    duration: float,
+) -> AsyncIterator[None]:
+    def line() -> str:
+        elapsed = time.monotonic() - started
+        return (
+            f"{min(elapsed, duration):5.1f}/{duration:g} s  requests {tally.requests:>7}"
+            f"  failures {tally.failures}  tokens fetched {sandbox.counters.tokens_issued}"
+        )
+
+    async def report() -> None:
+        while True:
+            await asyncio.sleep(0.5)
+            print(f"\r{line()}", end="", file=out, flush=True)
+
+    task = asyncio.create_task(report())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        print(f"\r{line()}", file=out, flush=True)
+
+
+def _percentile(values: list[float], pct: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    lifetime = summary["token_lifetime_s"]
+    margin = summary["refresh_margin_s"]
+    expected = math.ceil(summary["duration_s"] / (lifetime - margin))
+    print(
+        f"{summary['requests']} requests in {summary['duration_s']:.1f} s "
+        f"({summary['requests'] / summary['duration_s']:.0f}/s), "
+        f"{summary['failures']} failed, {summary['unauthorized']} got a 401.\n"
+        f"Token lifetime {lifetime:g} s, refreshed {margin:g} s ahead: "
+        f"{summary['token_fetches']} token fetches (about {expected} expected), "
+        f"{summary['waited_for_token']} callers waited for a token (the first fetch).\n"
+        f"Latency p50 {summary['p50_ms']:.1f} ms, p99 {summary['p99_ms']:.1f} ms."
+    )

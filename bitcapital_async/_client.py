@@ -1,0 +1,264 @@
+"""``Bitcapital``: the client a service embeds."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import aiohttp
+import attrs
+from multidict import CIMultiDictProxy
+from yarl import URL
+
+from ._errors import (
+    APIError,
+    BitcapitalError,
+    RequestTimeout,
+    TransportError,
+    clean_api_message,
+)
+from ._middleware import BearerAuth
+from ._session import Session
+from ._tokens import TokenManager
+from ._users import UserService
+from ._version import __version__
+
+__all__ = ["Bitcapital", "Response"]
+
+logger = logging.getLogger("bitcapital_async.client")
+
+USER_AGENT: Final = f"bitcapital-async/{__version__}"
+
+# aiohttp's default is 300 s; an API call that takes a minute has failed.
+DEFAULT_API_TIMEOUT: Final = 60.0
+
+# aiohttp's default pool of 100 connections throttles load tests; 0 = no limit
+# would let one client exhaust file descriptors, so pick a large finite pool.
+DEFAULT_CONNECTION_LIMIT: Final = 1000
+
+# Bodies that are not JSON are quoted in errors up to this length.
+_SNIPPET: Final = 200
+
+
+@attrs.frozen
+class Response:
+    """A decoded API answer, with the headers pagination reads."""
+
+    status: int
+    headers: CIMultiDictProxy[str]
+    data: Any
+
+
+class Bitcapital:
+    """The Bitcapital Core client: authenticated, with tokens renewed by themselves.
+
+    Mirrors the JavaScript SDK's ``Bitcapital.initialize``. Every request is
+    authorized by a shared ``TokenManager`` through the ``BearerAuth`` middleware;
+    the first request starts the client-credentials session by itself.
+
+    Args:
+        base_url: The instance URL, e.g. ``https://testnet.btcore.app``.
+        client_id: The OAuth 2.0 client id.
+        client_secret: The client secret; never logged or shown in a repr.
+        session: Your own ``aiohttp.ClientSession``; you close it. Without one the
+            client makes a session with ``connection_limit`` connections.
+        connection_limit: The size of the connection pool of the client's own
+            session.
+        middlewares: More aiohttp client middlewares for API calls; they run
+            before (outside) the bearer middleware.
+        timeout: Seconds one API call may take.
+        token_manager: A ready token manager, instead of one built from the
+            arguments; options such as ``refresh_margin`` go to the built one.
+        **token_options: Passed to ``TokenManager`` (``scope``,
+            ``refresh_margin``, ``request_timeout`` …).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        connection_limit: int = DEFAULT_CONNECTION_LIMIT,
+        middlewares: Sequence[aiohttp.ClientMiddlewareType] = (),
+        timeout: float = DEFAULT_API_TIMEOUT,
+        token_manager: TokenManager | None = None,
+        **token_options: Any,
+    ) -> None:
+        self.base_url = URL(base_url.rstrip("/"))
+        if not self.base_url.is_absolute():
+            raise ValueError(f"base_url must be an absolute URL, got {base_url!r}")
+        # Bitcapital's own SDKs send base64(id:secret) raw, and that is what the
+        # server is known to accept; RFC 6749 §2.3.1 encoding stays opt-in.
+        token_options.setdefault("urlencode_basic", False)
+        token_options.setdefault("revocation_url", str(self.base_url / "oauth" / "revoke"))
+        self.tokens = token_manager or TokenManager(
+            str(self.base_url / "oauth" / "token"),
+            client_id,
+            client_secret,
+            **token_options,
+        )
+        self.auth = BearerAuth(self.tokens, base_url=self.base_url)
+        self.timeout = timeout
+        self._middlewares = (*middlewares, self.auth)
+        self._connection_limit = connection_limit
+        self._user_session = session
+        self._own_session: aiohttp.ClientSession | None = None
+        self.session = Session(self)
+        self.users = UserService(self)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Bitcapital:
+        """Build a client from ``BITCAPITAL_BASE_URL``, ``_CLIENT_ID``, ``_CLIENT_SECRET``.
+
+        Raises:
+            BitcapitalError: A variable is missing or empty.
+        """
+        environ = os.environ if environ is None else environ
+        names = ("BITCAPITAL_BASE_URL", "BITCAPITAL_CLIENT_ID", "BITCAPITAL_CLIENT_SECRET")
+        missing = [name for name in names if not environ.get(name)]
+        if missing:
+            raise BitcapitalError(f"missing environment variables: {', '.join(missing)}")
+        base_url, client_id, client_secret = (environ[name] for name in names)
+        return cls(base_url, client_id, client_secret, **options)
+
+    def __repr__(self) -> str:
+        return f"Bitcapital(base_url={str(self.base_url)!r}, client_id={self.tokens.client_id!r})"
+
+    async def __aenter__(self) -> Bitcapital:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the client's own HTTP session and the token manager."""
+        if self._own_session is not None:
+            await self._own_session.close()
+            self._own_session = None
+        await self.tokens.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Call any endpoint and return its decoded JSON (``None`` for no body).
+
+        Raises:
+            APIError: A non-2xx answer, or a 2xx answer that is not JSON.
+            TransportError: No answer; ``RequestTimeout`` when none came in time.
+        """
+        response = await self.send(method, path, json=json, params=params, headers=headers)
+        return response.data
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Like ``request``, but also returns the status and headers."""
+        url = self.base_url.with_path(self.base_url.path.rstrip("/") + _leading_slash(path))
+        all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        body: bytes | None = None
+        if json is not None:
+            body = _encode_json(json)
+            all_headers["Content-Type"] = "application/json"
+        all_headers.update(headers or {})
+        query = {k: str(v) for k, v in (params or {}).items() if v is not None}
+
+        try:
+            async with self._http().request(
+                method,
+                url,
+                params=query or None,
+                data=body,
+                headers=all_headers,
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+                middlewares=self._middlewares,
+            ) as response:
+                raw = await response.read()
+                return _decode(method, url.path, response.status, response.headers, raw)
+        except TimeoutError:
+            raise RequestTimeout(f"no answer to {method} {url.path} within {self.timeout:g} s") from None
+        except aiohttp.ClientError as exc:
+            # aiohttp's errors may hold RequestInfo, whose repr prints the
+            # Authorization header: keep the type and text, drop the object.
+            raise TransportError(f"{method} {url.path} failed: {type(exc).__name__}: {exc}") from None
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._user_session is not None:
+            return self._user_session
+        if self._own_session is None or self._own_session.closed:
+            self._own_session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connection_limit)
+            )
+        return self._own_session
+
+
+def _leading_slash(path: str) -> str:
+    return path if path.startswith("/") else "/" + path
+
+
+def _encode_json(value: Any) -> bytes:
+    # Compact, order-preserving, one serialisation: the bytes sent are the bytes
+    # a request signature covers (JavaScript's JSON.stringify has no spaces).
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _decode(
+    method: str, path: str, status: int, headers: CIMultiDictProxy[str], raw: bytes
+) -> Response:
+    text = raw.decode("utf-8", errors="replace")
+    data: Any = None
+    is_json = True
+    if text.strip():
+        try:
+            data = json.loads(text)
+        except ValueError:
+            is_json = False
+
+    if 200 <= status < 300:
+        if not is_json:
+            raise APIError(
+                status,
+                f"expected JSON, got {headers.get('Content-Type', 'no content type')}",
+                body=text[:_SNIPPET],
+                method=method,
+                path=path,
+            )
+        return Response(status, headers, data)
+
+    if isinstance(data, dict):
+        message = data.get("message") or data.get("error_description") or data.get("error")
+        stack_id = data.get("stackId")
+        return_error = APIError(
+            status,
+            clean_api_message(str(message)) if message else f"HTTP {status}",
+            stack_id=str(stack_id) if stack_id else None,
+            details=data.get("details"),
+            body=data,
+            method=method,
+            path=path,
+        )
+    else:
+        return_error = APIError(
+            status,
+            " ".join(text[:_SNIPPET].split()) or f"HTTP {status}",
+            body=data if is_json else text[:_SNIPPET],
+            method=method,
+            path=path,
+        )
+    raise return_error

@@ -1,0 +1,594 @@
+"""The token manager: one valid token, shared by every coroutine, renewed ahead of time.
+
+A token is in one of three states, decided on a monotonic clock:
+
+- FRESH: use it.
+- STALE: inside the refresh margin but still valid. Callers get it at once while a
+  single background refresh runs.
+- EXPIRED (or absent): callers wait for the one in-flight fetch.
+
+Every fetch runs in a task the manager owns; callers await it through
+``asyncio.shield``, so a caller that is cancelled or times out never cancels the
+fetch the others are waiting for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import inspect
+import logging
+import os
+import random
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, Final
+
+import aiohttp
+import attrs
+
+from ._credentials import DEFAULT_LIFETIME, OAuthCredentials
+from ._errors import BitcapitalError, OAuthError, TokenEndpointTimeout
+from ._token_endpoint import (
+    ClientAuth,
+    TokenEndpoint,
+    error_from_answer,
+    parse_token_answer,
+)
+
+__all__ = ["TokenManager", "TokenStats"]
+
+logger = logging.getLogger("bitcapital_async.tokens")
+
+# Refresh this long before expiry, so no request meets the boundary; clamped to
+# half the lifetime so short-lived tokens are not refetched on every call.
+DEFAULT_REFRESH_MARGIN: Final = 60.0
+
+# One token request that takes longer than this is hung, not slow.
+DEFAULT_REQUEST_TIMEOUT: Final = 10.0
+
+# The whole budget of one refresh, retries and back-off included.
+DEFAULT_REFRESH_TIMEOUT: Final = 30.0
+
+DEFAULT_MAX_ATTEMPTS: Final = 4
+
+# Full-jitter exponential back-off: the n-th wait is uniform in
+# [0, min(cap, base * 2**n)].
+BACKOFF_BASE: Final = 0.5
+BACKOFF_CAP: Final = 10.0
+
+# A Retry-After longer than this is a misconfigured server, not advice.
+RETRY_AFTER_CAP: Final = 60.0
+
+# Refresh damping, as azure-identity does: a server that re-issues the same token,
+# or whose refreshes keep failing, is not asked more often than this.
+MIN_REFRESH_INTERVAL: Final = 30.0
+
+# After a 401-driven refresh, more 401s on the new token are about something else
+# (a missing scope, a bad signature) for this long, and refresh nothing.
+UNAUTHORIZED_COOLDOWN: Final = 30.0
+
+# Never schedule a retry of a failed background refresh sooner than this.
+_MIN_RETRY_DELAY: Final = 0.5
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+TokenCallback = Callable[[OAuthCredentials], object]
+
+
+@attrs.define
+class TokenStats:
+    """Counters of what the token manager did, for dashboards and tests.
+
+    Attributes:
+        fetches: HTTP requests sent to the token endpoint, retries included.
+        refreshes: New tokens obtained.
+        failures: Refreshes that ended without a token.
+        retries: Token requests repeated after a retryable failure.
+        background_refreshes: Refreshes started while the token was still valid.
+        waited: Callers of ``get_token`` that had to wait for a token.
+        invalidations: Tokens dropped by ``invalidate`` after a 401.
+        damped_invalidations: ``invalidate`` calls ignored by the 401 damping.
+    """
+
+    fetches: int = 0
+    refreshes: int = 0
+    failures: int = 0
+    retries: int = 0
+    background_refreshes: int = 0
+    waited: int = 0
+    invalidations: int = 0
+    damped_invalidations: int = 0
+
+
+@attrs.frozen
+class _Entry:
+    """A token and the monotonic times that decide its state."""
+
+    credentials: OAuthCredentials
+    refresh_at: float
+    expires_at: float
+    from_unauthorized: bool = False
+    obtained_at: float = 0.0
+
+
+class TokenManager:
+    """Keeps one valid OAuth 2.0 client-credentials token for every coroutine.
+
+    The first ``get_token()`` fetches lazily; concurrent callers share one fetch;
+    the token is renewed ahead of expiry in the background. Works across event
+    loops (successive ``asyncio.run``) and after ``os.fork()``.
+
+    Args:
+        token_url: The token endpoint.
+        client_id: The OAuth 2.0 client id.
+        client_secret: The client secret; never logged or shown in a repr.
+        scope: Scopes to request, as a space-separated string or an iterable.
+        client_auth: ``client_secret_basic`` (default) or ``client_secret_post``.
+        urlencode_basic: Form-encode id and secret before base64 as RFC 6749
+            §2.3.1 asks (default); ``False`` sends them raw.
+        extra_params: More form fields for every token request (``audience``,
+            ``resource``).
+        refresh_margin: Seconds before expiry to refresh; at most half a lifetime.
+        default_lifetime: Lifetime assumed when the server sends no usable
+            ``expires_in``.
+        request_timeout: Seconds one token request may take.
+        refresh_timeout: Seconds one refresh may take, retries included.
+        max_attempts: Token requests per refresh, the first included.
+        min_refresh_interval: Refresh damping, in seconds.
+        unauthorized_cooldown: 401 damping, in seconds.
+        revocation_url: The RFC 7009 revocation endpoint, for ``revoke()``.
+        on_token: Called with each new token (may be a coroutine function).
+        clock: A monotonic clock, in seconds.
+        sleep: The sleep used for back-off and ``Retry-After``.
+    """
+
+    def __init__(
+        self,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        scope: str | Iterable[str] | None = None,
+        client_auth: ClientAuth = "client_secret_basic",
+        urlencode_basic: bool = True,
+        extra_params: Mapping[str, str] | None = None,
+        refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        default_lifetime: float = DEFAULT_LIFETIME,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        refresh_timeout: float = DEFAULT_REFRESH_TIMEOUT,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        min_refresh_interval: float = MIN_REFRESH_INTERVAL,
+        unauthorized_cooldown: float = UNAUTHORIZED_COOLDOWN,
+        revocation_url: str | None = None,
+        on_token: TokenCallback | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        if client_auth not in ("client_secret_basic", "client_secret_post"):
+            raise ValueError(f"unknown client_auth {client_auth!r}")
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+
+        self._endpoint = TokenEndpoint(
+            token_url,
+            client_id,
+            client_secret,
+            client_auth=client_auth,
+            urlencode_basic=urlencode_basic,
+            extra_params=dict(extra_params or {}),
+        )
+        self.scope: tuple[str, ...] = _read_scope(scope)
+        self.refresh_margin = refresh_margin
+        self.default_lifetime = default_lifetime
+        self.request_timeout = request_timeout
+        self.refresh_timeout = refresh_timeout
+        self.max_attempts = max_attempts
+        self.min_refresh_interval = min_refresh_interval
+        self.unauthorized_cooldown = unauthorized_cooldown
+        self.revocation_url = revocation_url
+        self.on_token = on_token
+        self.stats = TokenStats()
+        self._clock = clock
+        self._sleep = sleep
+
+        self._entry: _Entry | None = None
+        self._not_before = 0.0
+        self._failing = False
+        self._unauthorized_pending = False
+        # Loop-bound state, made lazily and remade on a new loop or process.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pid = os.getpid()
+        self._session: aiohttp.ClientSession | None = None
+        self._inflight: asyncio.Task[OAuthCredentials] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def __repr__(self) -> str:
+        state = "empty" if self._entry is None else self._state(self._clock())
+        return (
+            f"TokenManager(token_url={self._endpoint.url!r}, "
+            f"client_id={self._endpoint.client_id!r}, scope={self.scope!r}, "
+            f"state={state!r})"
+        )
+
+    @property
+    def token_url(self) -> str:
+        """The token endpoint."""
+        return self._endpoint.url
+
+    @property
+    def client_id(self) -> str:
+        """The OAuth 2.0 client id."""
+        return self._endpoint.client_id
+
+    @property
+    def current(self) -> OAuthCredentials | None:
+        """The cached token, whatever its state, without fetching."""
+        return None if self._entry is None else self._entry.credentials
+
+    def effective_margin(self, lifetime: float) -> float:
+        """The refresh margin used for a token of this lifetime."""
+        return min(self.refresh_margin, lifetime / 2)
+
+    async def get_token(self) -> OAuthCredentials:
+        """A valid token: the cached one, or a new one when none is valid.
+
+        Raises:
+            OAuthError: No valid token is left and the token endpoint failed.
+        """
+        self._bind_loop()
+        now = self._clock()
+        entry = self._entry
+
+        if entry is not None and now < entry.expires_at:
+            if now >= entry.refresh_at and self._inflight is None:
+                self.stats.background_refreshes += 1
+                self._start_fetch(background=True)
+            return entry.credentials
+
+        self.stats.waited += 1
+        task = self._inflight or self._start_fetch(background=False)
+        return await asyncio.shield(task)
+
+    async def invalidate(self, token: OAuthCredentials | str) -> bool:
+        """Drop ``token`` after the server refused it, if it is still the current one.
+
+        A burst of 401s for one token drops it once. After a 401-driven refresh,
+        401s on the new token are damped for ``unauthorized_cooldown`` seconds: they
+        are about something other than the token.
+
+        Returns:
+            Whether a retry with a newer token makes sense: ``True`` when the token
+            was dropped or already replaced, ``False`` when damped.
+        """
+        self._bind_loop()
+        access_token = token if isinstance(token, str) else token.access_token
+        entry = self._entry
+        if entry is None or entry.credentials.access_token != access_token:
+            return True
+
+        now = self._clock()
+        if (
+            entry.from_unauthorized
+            and now - entry.obtained_at < self.unauthorized_cooldown
+        ):
+            self.stats.damped_invalidations += 1
+            logger.debug("401 on a token just renewed after a 401; not refreshing")
+            return False
+
+        self.stats.invalidations += 1
+        logger.debug("token refused by the server; dropping it")
+        self._entry = None
+        self._unauthorized_pending = True
+        return True
+
+    async def clear(self) -> None:
+        """Forget the cached token locally; the next ``get_token`` fetches anew."""
+        self._entry = None
+
+    async def revoke(
+        self,
+        token: OAuthCredentials | str | None = None,
+        *,
+        token_type_hint: str | None = "access_token",
+        extra_params: Mapping[str, str] | None = None,
+    ) -> None:
+        """Revoke a token at ``revocation_url`` (RFC 7009) and forget it here.
+
+        Args:
+            token: The token to revoke; the current one by default (nothing to do
+                when there is none).
+            token_type_hint: RFC 7009 §2.1 ``token_type_hint``; ``None`` omits it.
+            extra_params: More form fields, for servers that want other names.
+
+        Raises:
+            BitcapitalError: No ``revocation_url`` was configured.
+            OAuthError: The server refused the revocation.
+        """
+        if self.revocation_url is None:
+            raise BitcapitalError("this TokenManager has no revocation_url")
+        self._bind_loop()
+        if token is None:
+            token = self.current
+            if token is None:
+                return
+        access_token = token if isinstance(token, str) else token.access_token
+
+        form = {"token": access_token, **(extra_params or {})}
+        if token_type_hint:
+            form["token_type_hint"] = token_type_hint
+        secrets = (*self._secrets(), access_token)
+        status, content_type, body, _ = await self._endpoint.post(
+            self._session_for_tokens(),
+            self._endpoint.client_form(form),
+            timeout=self.request_timeout,
+            secrets=secrets,
+            url=self.revocation_url,
+        )
+
+        # RFC 7009 §2.2: the token is gone locally even if the server errs later.
+        if self._entry is not None and self._entry.credentials.access_token == access_token:
+            self._entry = None
+        if not 200 <= status < 300:
+            raise error_from_answer(status, content_type, body, secrets)
+        logger.debug("token revoked")
+
+    async def aclose(self) -> None:
+        """Cancel background work and close the token endpoint session.
+
+        The cached token is kept; a later ``get_token`` opens a new session.
+        """
+        tasks = [t for t in self._tasks if not t.done()]
+        for task in tasks:
+            task.cancel()
+        if tasks and self._loop is asyncio.get_running_loop():
+            await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.clear()
+        self._inflight = None
+
+        if self._session is not None and not self._session.closed:
+            if self._loop is asyncio.get_running_loop():
+                await self._session.close()
+            else:
+                self._session.detach()
+        self._session = None
+
+    async def __aenter__(self) -> TokenManager:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # -- loop and process binding -------------------------------------------------
+
+    def _bind_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        pid = os.getpid()
+        if loop is self._loop and pid == self._pid:
+            return
+
+        # A new loop (another asyncio.run) or a forked child: the old tasks,
+        # session and connections belong to someone else. The token stays valid.
+        if self._session is not None:
+            self._session.detach()
+        self._session = None
+        self._inflight = None
+        self._tasks = set()
+        self._loop = loop
+        self._pid = pid
+
+    def _session_for_tokens(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            # Token calls are rare; fresh connections avoid sharing sockets
+            # with a forked parent or a dead loop.
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(force_close=True),
+                middlewares=(),
+            )
+        return self._session
+
+    # -- fetching -----------------------------------------------------------------
+
+    def _start_fetch(self, *, background: bool) -> asyncio.Task[OAuthCredentials]:
+        task = asyncio.get_running_loop().create_task(
+            self._refresh(background=background), name="bitcapital-token-refresh"
+        )
+        self._inflight = task
+        self._tasks.add(task)
+        task.add_done_callback(self._fetch_done)
+        return task
+
+    def _fetch_done(self, task: asyncio.Task[OAuthCredentials]) -> None:
+        self._tasks.discard(task)
+        if self._inflight is task:
+            self._inflight = None
+        # Retrieve the outcome so an unawaited background failure is not reported
+        # as "exception never retrieved"; _refresh has already logged it.
+        if not task.cancelled():
+            task.exception()
+
+    async def _refresh(self, *, background: bool) -> OAuthCredentials:
+        from_unauthorized = self._unauthorized_pending
+        self._unauthorized_pending = False
+        try:
+            credentials, sent_at = await self._fetch_with_retries()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.stats.failures += 1
+            self._after_failure(exc)
+            raise
+
+        self._install(credentials, sent_at, from_unauthorized=from_unauthorized)
+        await self._notify(credentials)
+        return credentials
+
+    async def _fetch_with_retries(self) -> tuple[OAuthCredentials, float]:
+        deadline = self._clock() + self.refresh_timeout
+        attempt = 0
+        while True:
+            attempt += 1
+            await self._wait_until(self._not_before, deadline)
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise TokenEndpointTimeout(
+                    "timeout",
+                    f"no token within the refresh budget of {self.refresh_timeout:g} s",
+                    retryable=True,
+                )
+
+            try:
+                return await self._fetch_once(min(self.request_timeout, remaining))
+            except OAuthError as exc:
+                if not exc.retryable or attempt >= self.max_attempts:
+                    raise
+                delay = self._backoff(attempt, exc.retry_after)
+                if self._clock() + delay >= deadline:
+                    raise
+                self.stats.retries += 1
+                logger.debug(
+                    "token request failed (%s); retry %d in %.2f s",
+                    exc.error,
+                    attempt,
+                    delay,
+                )
+                self._not_before = self._clock() + delay
+
+    async def _fetch_once(self, timeout: float) -> tuple[OAuthCredentials, float]:
+        """One token request; the token and the monotonic time it was sent."""
+        grant = self._grant()
+        session = self._session_for_tokens()
+        sent_at = self._clock()
+        issued_at = dt.datetime.now(dt.UTC)
+        self.stats.fetches += 1
+
+        status, content_type, body, retry_after = await self._endpoint.post(
+            session,
+            self._endpoint.form(grant),
+            timeout=timeout,
+            secrets=self._secrets(),
+        )
+        credentials = parse_token_answer(
+            status,
+            content_type,
+            body,
+            retry_after,
+            issued_at=issued_at,
+            default_lifetime=self.default_lifetime,
+            requested_scope=self.scope,
+            secrets=self._secrets(),
+            retry_after_cap=RETRY_AFTER_CAP,
+        )
+        return credentials, sent_at
+
+    def _grant(self) -> dict[str, str]:
+        """The grant parameters of the next token request."""
+        grant = {"grant_type": "client_credentials"}
+        if self.scope:
+            # RFC 6749 §3.3: scopes are joined with spaces.
+            grant["scope"] = " ".join(self.scope)
+        return grant
+
+    def _secrets(self) -> tuple[str | None, ...]:
+        entry = self._entry
+        current = entry.credentials if entry is not None else None
+        return (
+            self._endpoint.client_secret,
+            current.access_token if current else None,
+            current.refresh_token if current else None,
+        )
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return retry_after
+        return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1)))
+
+    async def _wait_until(self, when: float, deadline: float) -> None:
+        delay = when - self._clock()
+        if delay > 0:
+            await self._sleep(min(delay, max(deadline - self._clock(), 0.0)))
+
+    def _install(
+        self, credentials: OAuthCredentials, sent_at: float, *, from_unauthorized: bool
+    ) -> None:
+        lifetime = credentials.expires_in
+        # Count the lifetime from when the request left: the server started its
+        # clock no earlier than that.
+        expires_at = sent_at + lifetime
+        refresh_at = expires_at - self.effective_margin(lifetime)
+
+        previous = self._entry
+        if (
+            previous is not None
+            and previous.credentials.access_token == credentials.access_token
+        ):
+            # The server re-issued the same token: asking again soon would get it
+            # again, so damp (google-auth-library-python#581 is this storm).
+            refresh_at = max(refresh_at, self._clock() + self.min_refresh_interval)
+
+        self._entry = _Entry(
+            credentials,
+            refresh_at=refresh_at,
+            expires_at=expires_at,
+            from_unauthorized=from_unauthorized,
+            obtained_at=self._clock(),
+        )
+        self.stats.refreshes += 1
+        if self._failing:
+            logger.warning("token endpoint recovered; new token obtained")
+        self._failing = False
+        logger.debug(
+            "new token: lifetime %.1f s, refresh in %.1f s",
+            lifetime,
+            refresh_at - self._clock(),
+        )
+
+    def _after_failure(self, exc: Exception) -> None:
+        now = self._clock()
+        entry = self._entry
+        if entry is not None and now < entry.expires_at:
+            # Degrade, don't fail: keep serving the valid token, ask again later.
+            remaining = entry.expires_at - now
+            delay = max(min(self.min_refresh_interval, remaining / 2), _MIN_RETRY_DELAY)
+            self._entry = attrs.evolve(entry, refresh_at=now + delay)
+            log = logger.debug if self._failing else logger.warning
+            log(
+                "token refresh failed (%s); the current token stays valid for "
+                "%.0f s, retrying in %.1f s",
+                _describe(exc),
+                remaining,
+                delay,
+            )
+        else:
+            logger.debug("token fetch failed: %s", _describe(exc))
+        self._failing = True
+
+    async def _notify(self, credentials: OAuthCredentials) -> None:
+        if self.on_token is None:
+            return
+        try:
+            result = self.on_token(credentials)
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            logger.exception("on_token callback failed")
+
+    def _state(self, now: float) -> str:
+        entry = self._entry
+        if entry is None or now >= entry.expires_at:
+            return "expired"
+        return "stale" if now >= entry.refresh_at else "fresh"
+
+
+def _read_scope(scope: str | Iterable[str] | None) -> tuple[str, ...]:
+    if scope is None:
+        return ()
+    if isinstance(scope, str):
+        return tuple(scope.replace(",", " ").split())
+    return tuple(part for item in scope for part in str(item).split())
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OAuthError):
+        return str(exc)
+    return type(exc).__name__

@@ -11,6 +11,7 @@ from ._faults import Faults, Reply, Route
 from ._server import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
+    IssuedToken,
     Sandbox,
     SandboxClient,
     SandboxCounters,
@@ -21,6 +22,7 @@ __all__ = [
     "DEMO_CLIENT_ID",
     "DEMO_CLIENT_SECRET",
     "Faults",
+    "IssuedToken",
     "Reply",
     "Route",
     "Sandbox",

@@ -19,7 +19,7 @@ from aiohttp import web
 from .._version import __version__
 from ._faults import Faults, Route
 
-__all__ = ["Sandbox", "SandboxClient", "SandboxCounters"]
+__all__ = ["IssuedToken", "Sandbox", "SandboxClient", "SandboxCounters"]
 
 DEMO_CLIENT_ID: Final = "demo-client"
 # Not a secret: the sandbox is local and the demo prints it.
@@ -38,6 +38,18 @@ class SandboxClient:
     user_id: str = attrs.field(factory=lambda: str(uuid.uuid4()))
     name: str = "Sandbox Mediator"
     email: str = "mediator@sandbox.invalid"
+    # A virtual client's tokens carry no real user; others are users themselves.
+    virtual: bool = True
+
+
+@attrs.frozen
+class IssuedToken:
+    """A token the sandbox handed out, with its monotonic issue and expiry times."""
+
+    access_token: str = attrs.field(repr=False)
+    client_id: str
+    issued_at: float
+    expires_at: float
 
 
 @attrs.define
@@ -111,6 +123,7 @@ class Sandbox:
         self.counters = SandboxCounters()
         self._clock = clock
         self._tokens: dict[str, _Token] = {}
+        self.issued: list[IssuedToken] = []
         self._runner: web.AppRunner | None = None
         self._started = time.monotonic()
         self.app = self._make_app()
@@ -224,8 +237,12 @@ class Sandbox:
 
         scopes = tuple(requested) or client.scopes
         access_token = secrets.token_urlsafe(32)
+        now = self._clock()
         self._tokens[access_token] = _Token(
-            client, expires_at=self._clock() + self.token_lifetime, scopes=scopes
+            client, expires_at=now + self.token_lifetime, scopes=scopes
+        )
+        self.issued.append(
+            IssuedToken(access_token, client.client_id, now, now + self.token_lifetime)
         )
         self.counters.tokens_issued += 1
         return web.json_response(
@@ -234,7 +251,7 @@ class Sandbox:
                 "token_type": "bearer",
                 "expires_in": self.token_lifetime,
                 "user_id": client.user_id,
-                "virtual": True,
+                "virtual": client.virtual,
                 "scope": list(scopes),
             }
         )
@@ -275,7 +292,7 @@ class Sandbox:
                 "email": client.email,
                 "role": "mediator",
                 "status": "active",
-                "virtual": True,
+                "virtual": client.virtual,
                 "createdAt": "2019-01-01T00:00:00.000Z",
                 "updatedAt": "2019-01-01T00:00:00.000Z",
             },

@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The interop suite runs a real OAuth 2.0 server (oidc-provider) with Node.js.
+INTEROP := tests/interop/node_modules/.package-lock.json
 
 .PHONY: demo test lint typecheck clean
 
@@ -20,7 +22,14 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/bitcapital-async demo
 
-test: $(STAMP)
+$(INTEROP): tests/interop/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the interop tests will be skipped (and fail under CI=true)"; \
+	fi
+
+test: $(STAMP) $(INTEROP)
 	$(BIN)/python -m pytest --cov --cov-report=term
 
 lint: $(STAMP)

@@ -9,6 +9,7 @@ from ._credentials import OAuthCredentials
 from ._errors import (
     APIError,
     BitcapitalError,
+    DiscoveryError,
     InvalidClient,
     InvalidGrant,
     InvalidRequest,
@@ -33,6 +34,7 @@ __all__ = [
     "BearerAuth",
     "Bitcapital",
     "BitcapitalError",
+    "DiscoveryError",
     "InvalidClient",
     "InvalidGrant",
     "InvalidRequest",

@@ -16,6 +16,7 @@ Every error derives from one root, so ``except BitcapitalError`` catches them al
     ├── APIError                       a non-2xx answer from the Bitcapital API
     ├── TransportError                 an API call got no HTTP answer
     │   └── RequestTimeout             ... in time; also a ``TimeoutError``
+    ├── DiscoveryError                 authorization server metadata unusable
     └── ValidationError                a server answer that does not fit its model
 
 None of them keeps or chains aiohttp's ``ClientResponseError`` or ``RequestInfo``:
@@ -31,6 +32,7 @@ from typing import Any, Final
 __all__ = [
     "APIError",
     "BitcapitalError",
+    "DiscoveryError",
     "InvalidClient",
     "InvalidGrant",
     "InvalidRequest",
@@ -195,6 +197,10 @@ class TransportError(BitcapitalError):
 
 class RequestTimeout(TransportError, TimeoutError):
     """An API request got no answer in time."""
+
+
+class DiscoveryError(BitcapitalError):
+    """Authorization server metadata (RFC 8414) is missing, malformed or foreign."""
 
 
 class ValidationError(BitcapitalError):

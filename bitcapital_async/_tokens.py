@@ -28,6 +28,7 @@ import aiohttp
 import attrs
 
 from ._credentials import DEFAULT_LIFETIME, OAuthCredentials
+from ._discovery import discover
 from ._errors import BitcapitalError, OAuthError, TokenEndpointTimeout
 from ._token_endpoint import (
     ClientAuth,
@@ -202,6 +203,37 @@ class TokenManager:
         self._session: aiohttp.ClientSession | None = None
         self._inflight: asyncio.Task[OAuthCredentials] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+
+    @classmethod
+    async def from_discovery(
+        cls,
+        issuer: str,
+        client_id: str,
+        client_secret: str,
+        **options: Any,
+    ) -> TokenManager:
+        """Build a manager from the issuer's metadata (RFC 8414 or OpenID discovery).
+
+        The token and revocation endpoints come from the metadata; a client that
+        the server says supports only ``client_secret_post`` uses it.
+
+        Args:
+            issuer: The issuer identifier, exactly as the server names itself.
+            client_id: The OAuth 2.0 client id.
+            client_secret: The client secret.
+            **options: Passed to the constructor; they win over the metadata.
+
+        Raises:
+            DiscoveryError: No usable metadata, or its ``issuer`` differs.
+        """
+        metadata = await discover(issuer)
+        options.setdefault("revocation_url", metadata.revocation_endpoint)
+        methods = metadata.token_endpoint_auth_methods_supported
+        if methods and "client_secret_basic" not in methods and (
+            "client_secret_post" in methods
+        ):
+            options.setdefault("client_auth", "client_secret_post")
+        return cls(metadata.token_endpoint, client_id, client_secret, **options)
 
     def __repr__(self) -> str:
         state = "empty" if self._entry is None else self._state(self._clock())

@@ -11,6 +11,7 @@ def test_all_is_sorted_and_exact():
         "BearerAuth",
         "Bitcapital",
         "BitcapitalError",
+        "DiscoveryError",
         "InvalidClient",
         "InvalidGrant",
         "InvalidRequest",

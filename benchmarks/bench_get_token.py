@@ -17,9 +17,12 @@ COROUTINES = 1_000
 
 
 async def main() -> None:
-    async with Sandbox() as sandbox, TokenManager(
-        sandbox.token_url, sandbox.client_id, sandbox.client_secret
-    ) as tokens:
+    async with (
+        Sandbox() as sandbox,
+        TokenManager(
+            sandbox.token_url, sandbox.client_id, sandbox.client_secret
+        ) as tokens,
+    ):
         await tokens.get_token()
 
         began = time.perf_counter()
@@ -37,8 +40,10 @@ async def main() -> None:
         await asyncio.gather(*(worker() for _ in range(COROUTINES)))
         many = time.perf_counter() - began
 
-        print(f"one coroutine:   {CALLS / single:>12,.0f} calls/s "
-              f"({single / CALLS * 1e6:.2f} µs/call)")
+        print(
+            f"one coroutine:   {CALLS / single:>12,.0f} calls/s "
+            f"({single / CALLS * 1e6:.2f} µs/call)"
+        )
         print(f"{COROUTINES} coroutines: {CALLS / many:>12,.0f} calls/s")
         print(f"token requests:  {sandbox.counters.token_requests} (expected 1)")
 

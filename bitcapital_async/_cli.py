@@ -137,7 +137,9 @@ async def _token(args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe_token(credentials: OAuthCredentials, *, user_id: str | None) -> dict[str, Any]:
+def _describe_token(
+    credentials: OAuthCredentials, *, user_id: str | None
+) -> dict[str, Any]:
     return {
         "token_type": credentials.token_type,
         "access_token": _mask(credentials.access_token),
@@ -158,11 +160,15 @@ def _mask(token: str) -> str:
 
 
 async def _sandbox(args: argparse.Namespace) -> int:
-    sandbox = Sandbox(host=args.host, port=args.port, token_lifetime=args.token_lifetime)
+    sandbox = Sandbox(
+        host=args.host, port=args.port, token_lifetime=args.token_lifetime
+    )
     try:
         await sandbox.start()
     except OSError as exc:
-        raise BitcapitalError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+        raise BitcapitalError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror}"
+        ) from None
     try:
         print(f"Bitcapital sandbox listening on {sandbox.url}")
         print(f"  BITCAPITAL_BASE_URL={sandbox.url}")
@@ -188,9 +194,10 @@ class _Tally:
 
 async def _demo(args: argparse.Namespace) -> int:
     tally = _Tally()
-    async with Sandbox(token_lifetime=args.token_lifetime) as sandbox, Bitcapital(
-        sandbox.url, sandbox.client_id, sandbox.client_secret
-    ) as client:
+    async with (
+        Sandbox(token_lifetime=args.token_lifetime) as sandbox,
+        Bitcapital(sandbox.url, sandbox.client_id, sandbox.client_secret) as client,
+    ):
         started = time.monotonic()
         deadline = started + args.duration
 
@@ -207,7 +214,9 @@ async def _demo(args: argparse.Namespace) -> int:
                 tally.requests += 1
                 tally.latencies.append(time.perf_counter() - began)
 
-        async with _progress(sys.stderr, tally, sandbox, client, started, args.duration):
+        async with _progress(
+            sys.stderr, tally, sandbox, client, started, args.duration
+        ):
             await asyncio.gather(*(worker() for _ in range(args.concurrency)))
         duration = time.monotonic() - started
 

@@ -95,7 +95,9 @@ class Bitcapital:
         # Bitcapital's own SDKs send base64(id:secret) raw, and that is what the
         # server is known to accept; RFC 6749 §2.3.1 encoding stays opt-in.
         token_options.setdefault("urlencode_basic", False)
-        token_options.setdefault("revocation_url", str(self.base_url / "oauth" / "revoke"))
+        token_options.setdefault(
+            "revocation_url", str(self.base_url / "oauth" / "revoke")
+        )
         self.tokens = token_manager or TokenManager(
             str(self.base_url / "oauth" / "token"),
             client_id,
@@ -112,17 +114,25 @@ class Bitcapital:
         self.users = UserService(self)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Bitcapital:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **options: Any
+    ) -> Bitcapital:
         """Build a client from ``BITCAPITAL_BASE_URL``, ``_CLIENT_ID``, ``_CLIENT_SECRET``.
 
         Raises:
             BitcapitalError: A variable is missing or empty.
         """
         environ = os.environ if environ is None else environ
-        names = ("BITCAPITAL_BASE_URL", "BITCAPITAL_CLIENT_ID", "BITCAPITAL_CLIENT_SECRET")
+        names = (
+            "BITCAPITAL_BASE_URL",
+            "BITCAPITAL_CLIENT_ID",
+            "BITCAPITAL_CLIENT_SECRET",
+        )
         missing = [name for name in names if not environ.get(name)]
         if missing:
-            raise BitcapitalError(f"missing environment variables: {', '.join(missing)}")
+            raise BitcapitalError(
+                f"missing environment variables: {', '.join(missing)}"
+            )
         base_url, client_id, client_secret = (environ[name] for name in names)
         return cls(base_url, client_id, client_secret, **options)
 
@@ -157,7 +167,9 @@ class Bitcapital:
             APIError: A non-2xx answer, or a 2xx answer that is not JSON.
             TransportError: No answer; ``RequestTimeout`` when none came in time.
         """
-        response = await self.send(method, path, json=json, params=params, headers=headers)
+        response = await self.send(
+            method, path, json=json, params=params, headers=headers
+        )
         return response.data
 
     async def send(
@@ -170,7 +182,9 @@ class Bitcapital:
         headers: Mapping[str, str] | None = None,
     ) -> Response:
         """Like ``request``, but also returns the status and headers."""
-        url = self.base_url.with_path(self.base_url.path.rstrip("/") + _leading_slash(path))
+        url = self.base_url.with_path(
+            self.base_url.path.rstrip("/") + _leading_slash(path)
+        )
         all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         body: bytes | None = None
         if json is not None:
@@ -192,11 +206,15 @@ class Bitcapital:
                 raw = await response.read()
                 return _decode(method, url.path, response.status, response.headers, raw)
         except TimeoutError:
-            raise RequestTimeout(f"no answer to {method} {url.path} within {self.timeout:g} s") from None
+            raise RequestTimeout(
+                f"no answer to {method} {url.path} within {self.timeout:g} s"
+            ) from None
         except aiohttp.ClientError as exc:
             # aiohttp's errors may hold RequestInfo, whose repr prints the
             # Authorization header: keep the type and text, drop the object.
-            raise TransportError(f"{method} {url.path} failed: {type(exc).__name__}: {exc}") from None
+            raise TransportError(
+                f"{method} {url.path} failed: {type(exc).__name__}: {exc}"
+            ) from None
 
     def _http(self) -> aiohttp.ClientSession:
         if self._user_session is not None:
@@ -242,7 +260,9 @@ def _decode(
         return Response(status, headers, data)
 
     if isinstance(data, dict):
-        message = data.get("message") or data.get("error_description") or data.get("error")
+        message = (
+            data.get("message") or data.get("error_description") or data.get("error")
+        )
         stack_id = data.get("stackId")
         return_error = APIError(
             status,

@@ -49,7 +49,9 @@ def metadata_urls(issuer: str) -> list[URL]:
     return [rfc8414, openid]
 
 
-async def discover(issuer: str, *, timeout: float = _DISCOVERY_TIMEOUT) -> ServerMetadata:
+async def discover(
+    issuer: str, *, timeout: float = _DISCOVERY_TIMEOUT
+) -> ServerMetadata:
     """Fetch and check an issuer's metadata.
 
     Raises:

@@ -34,7 +34,9 @@ class BearerAuth:
             endpoint's origin.
     """
 
-    def __init__(self, token_manager: TokenManager, *, base_url: str | URL | None = None):
+    def __init__(
+        self, token_manager: TokenManager, *, base_url: str | URL | None = None
+    ):
         self.token_manager = token_manager
         self._origin = _origin(URL(base_url or token_manager.token_url))
 
@@ -46,7 +48,10 @@ class BearerAuth:
         self, request: ClientRequest, handler: ClientHandlerType
     ) -> ClientResponse:
         """Authorize the request, and retry it once after a 401."""
-        if _origin(request.url) != self._origin or hdrs.AUTHORIZATION in request.headers:
+        if (
+            _origin(request.url) != self._origin
+            or hdrs.AUTHORIZATION in request.headers
+        ):
             return await handler(request)
 
         credentials = await self.token_manager.get_token()
@@ -58,7 +63,9 @@ class BearerAuth:
         if not await self.token_manager.invalidate(credentials):
             return response
 
-        logger.debug("401 on %s %s; retrying with a new token", request.method, request.url.path)
+        logger.debug(
+            "401 on %s %s; retrying with a new token", request.method, request.url.path
+        )
         response.release()
         credentials = await self.token_manager.get_token()
         request.headers[hdrs.AUTHORIZATION] = f"Bearer {credentials.access_token}"

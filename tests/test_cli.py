@@ -11,7 +11,9 @@ import sys
 import pytest
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BITCAPITAL_")}
     return subprocess.run(
         [sys.executable, "-m", "bitcapital_async", *args],
@@ -26,8 +28,16 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 class TestDemo:
     def test_json_summary_meets_the_promise(self):
         """demo --json: no failures, no 401s, one token fetch per effective lifetime."""
-        result = run("demo", "--json", "--duration", "4", "--token-lifetime", "1",
-                     "--concurrency", "50")
+        result = run(
+            "demo",
+            "--json",
+            "--duration",
+            "4",
+            "--token-lifetime",
+            "1",
+            "--concurrency",
+            "50",
+        )
 
         summary = json.loads(result.stdout)
         expected = math.ceil(
@@ -36,9 +46,16 @@ class TestDemo:
         )
         assert result.returncode == 0, result.stderr
         assert set(summary) == {
-            "requests", "failures", "unauthorized", "token_fetches",
-            "waited_for_token", "duration_s", "token_lifetime_s",
-            "refresh_margin_s", "p50_ms", "p99_ms",
+            "requests",
+            "failures",
+            "unauthorized",
+            "token_fetches",
+            "waited_for_token",
+            "duration_s",
+            "token_lifetime_s",
+            "refresh_margin_s",
+            "p50_ms",
+            "p99_ms",
         }
         assert summary["failures"] == 0
         assert summary["unauthorized"] == 0

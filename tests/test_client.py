@@ -76,9 +76,10 @@ class TestSession:
         real = SandboxClient(
             client_id="svc", client_secret="svc-secret", virtual=False, name="Ana Lima"
         )
-        async with Sandbox(clients=[real]) as sandbox, Bitcapital(
-            sandbox.url, "svc", "svc-secret"
-        ) as client:
+        async with (
+            Sandbox(clients=[real]) as sandbox,
+            Bitcapital(sandbox.url, "svc", "svc-secret") as client,
+        ):
             user = await client.session.client_credentials()
 
             assert user.id == real.user_id
@@ -152,7 +153,9 @@ class TestRequests:
         assert error.message == "The resource was not found: GET /nope"
         assert error.stack_id == "5e1c-77"
         assert error.details == {"method": "GET", "originalUrl": "/nope"}
-        assert str(error) == "HTTP 404 on GET /nope: The resource was not found: GET /nope"
+        assert (
+            str(error) == "HTTP 404 on GET /nope: The resource was not found: GET /nope"
+        )
 
     async def test_always_401_ends_in_api_error(self, sandbox, client):
         """An API that always answers 401: 2 calls, 1 extra token request, APIError."""
@@ -172,7 +175,8 @@ class TestRequests:
     async def test_html_success_is_an_api_error(self, sandbox, client):
         """A 200 with an HTML body is an APIError, never a JSONDecodeError."""
         sandbox.faults.script(
-            "api", [Reply(status=200, body="<html>login</html>", content_type="text/html")]
+            "api",
+            [Reply(status=200, body="<html>login</html>", content_type="text/html")],
         )
 
         with pytest.raises(APIError) as info:
@@ -185,7 +189,12 @@ class TestRequests:
     async def test_cut_off_json_error_is_an_api_error(self, sandbox, client):
         """A 500 with truncated JSON keeps the text as the message."""
         sandbox.faults.script(
-            "api", [Reply(status=500, body='{"message": "bo', content_type="application/json")]
+            "api",
+            [
+                Reply(
+                    status=500, body='{"message": "bo', content_type="application/json"
+                )
+            ],
         )
 
         with pytest.raises(APIError) as info:
@@ -211,7 +220,9 @@ class TestRequests:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-        tokens = TokenManager(sandbox.token_url, sandbox.client_id, sandbox.client_secret)
+        tokens = TokenManager(
+            sandbox.token_url, sandbox.client_id, sandbox.client_secret
+        )
 
         async with Bitcapital(
             f"http://127.0.0.1:{port}", "id", "secret", token_manager=tokens
@@ -232,13 +243,16 @@ class TestRequests:
             seen.append(request.url.path)
             return await handler(request)
 
-        async with aiohttp.ClientSession() as http, Bitcapital(
-            sandbox.url,
-            sandbox.client_id,
-            sandbox.client_secret,
-            session=http,
-            middlewares=[tag],
-        ) as client:
+        async with (
+            aiohttp.ClientSession() as http,
+            Bitcapital(
+                sandbox.url,
+                sandbox.client_id,
+                sandbox.client_secret,
+                session=http,
+                middlewares=[tag],
+            ) as client,
+        ):
             await asyncio.gather(client.users.me(), client.request("GET", "/"))
 
             assert not http.closed

@@ -12,9 +12,10 @@ from bitcapital_async.sandbox import Sandbox
 class TestAcrossLifetimes:
     async def test_tokens_are_renewed_before_they_expire(self):
         """Under load over ~4 lifetimes, each token is replaced before it expires."""
-        async with Sandbox(token_lifetime=0.8) as sandbox, Bitcapital(
-            sandbox.url, sandbox.client_id, sandbox.client_secret
-        ) as client:
+        async with (
+            Sandbox(token_lifetime=0.8) as sandbox,
+            Bitcapital(sandbox.url, sandbox.client_id, sandbox.client_secret) as client,
+        ):
             deadline = time.monotonic() + 3.2
 
             async def worker() -> int:
@@ -40,9 +41,10 @@ class TestAcrossLifetimes:
 class TestCancellation:
     async def test_cancelled_caller_does_not_kill_the_fetch(self):
         """A caller cancelled during the first fetch leaves the others their token."""
-        async with Sandbox() as sandbox, Bitcapital(
-            sandbox.url, sandbox.client_id, sandbox.client_secret
-        ) as client:
+        async with (
+            Sandbox() as sandbox,
+            Bitcapital(sandbox.url, sandbox.client_id, sandbox.client_secret) as client,
+        ):
             sandbox.faults.latency["token"] = 0.3
             callers = [asyncio.create_task(client.users.me()) for _ in range(10)]
             await asyncio.sleep(0.1)
@@ -56,9 +58,12 @@ class TestCancellation:
 
     async def test_timed_out_caller_does_not_kill_the_fetch(self):
         """A caller's timeout during the first fetch leaves the fetch running."""
-        async with Sandbox() as sandbox, Bitcapital(
-            sandbox.url, sandbox.client_id, sandbox.client_secret, timeout=0.1
-        ) as client:
+        async with (
+            Sandbox() as sandbox,
+            Bitcapital(
+                sandbox.url, sandbox.client_id, sandbox.client_secret, timeout=0.1
+            ) as client,
+        ):
             sandbox.faults.latency["token"] = 0.3
 
             first = await asyncio.gather(client.users.me(), return_exceptions=True)

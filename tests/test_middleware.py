@@ -125,7 +125,9 @@ class TestRedirects:
     ):
         """A redirect from the API to another origin never delivers the token."""
         location = other_origin.url("/landing")
-        sandbox.faults.script("api", [Reply(status=302, headers={"Location": location})])
+        sandbox.faults.script(
+            "api", [Reply(status=302, headers={"Location": location})]
+        )
 
         async with http.get(f"{sandbox.url}/users/me") as response:
             status = response.status

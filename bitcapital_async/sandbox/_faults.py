@@ -46,7 +46,9 @@ class Reply:
         else:
             data = self.body or b""
             content_type = self.content_type or "application/octet-stream"
-        response = web.Response(status=self.status, body=data, headers=dict(self.headers))
+        response = web.Response(
+            status=self.status, body=data, headers=dict(self.headers)
+        )
         response.content_type = content_type.split(";")[0]
         return response
 
@@ -60,7 +62,9 @@ class Faults:
     reply per call; a reply of ``None`` lets that call through.
     """
 
-    latency: dict[Route, float] = attrs.field(factory=lambda: dict.fromkeys(ROUTES, 0.0))
+    latency: dict[Route, float] = attrs.field(
+        factory=lambda: dict.fromkeys(ROUTES, 0.0)
+    )
     _scripts: dict[Route, collections.deque[Reply | None]] = attrs.field(
         factory=lambda: {route: collections.deque() for route in ROUTES}
     )

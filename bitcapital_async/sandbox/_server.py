@@ -3,102 +3,54 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import datetime as dt
-import secrets
 import time
-import urllib.parse
-import uuid
-from collections.abc import Callable, Mapping
-from typing import Any, Final
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-import attrs
 from aiohttp import web
 
 from .._version import __version__
 from ._faults import Faults, Route
+from ._oauth import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
+    Grant,
+    IssuedToken,
+    OAuthServer,
+    SandboxClient,
+    SandboxCounters,
+    SandboxUser,
+    api_error,
+)
 
-__all__ = ["IssuedToken", "Sandbox", "SandboxClient", "SandboxCounters"]
+__all__ = ["Sandbox"]
 
-DEMO_CLIENT_ID: Final = "demo-client"
-# Not a secret: the sandbox is local and the demo prints it.
-DEMO_CLIENT_SECRET: Final = "demo-secret"  # noqa: S105
-
-DEFAULT_SCOPES: Final = ("users:read", "wallets:read", "payments:read")
-
-
-@attrs.frozen(kw_only=True)
-class SandboxClient:
-    """An OAuth 2.0 client the sandbox knows, with the virtual user it acts as."""
-
-    client_id: str
-    client_secret: str = attrs.field(repr=False)
-    scopes: tuple[str, ...] = DEFAULT_SCOPES
-    user_id: str = attrs.field(factory=lambda: str(uuid.uuid4()))
-    name: str = "Sandbox Mediator"
-    email: str = "mediator@sandbox.invalid"
-    # A virtual client's tokens carry no real user; others are users themselves.
-    virtual: bool = True
-
-
-@attrs.frozen
-class IssuedToken:
-    """A token the sandbox handed out, with its monotonic issue and expiry times."""
-
-    access_token: str = attrs.field(repr=False)
-    client_id: str
-    issued_at: float
-    expires_at: float
-
-
-@attrs.define
-class SandboxCounters:
-    """What the sandbox served, for tests and the demo's summary.
-
-    Attributes:
-        token_requests: POSTs to ``/oauth/token``, whatever the answer.
-        tokens_issued: Tokens handed out.
-        api_requests: Requests to API endpoints (not the token endpoint).
-        unauthorized: 401 answers on API endpoints.
-        expired_tokens: API requests that arrived with an expired token.
-        revoked_tokens: API requests that arrived with a revoked token.
-        revocations: Calls to ``/oauth/revoke``.
-    """
-
-    token_requests: int = 0
-    tokens_issued: int = 0
-    api_requests: int = 0
-    unauthorized: int = 0
-    expired_tokens: int = 0
-    revoked_tokens: int = 0
-    revocations: int = 0
-
-
-@attrs.define
-class _Token:
-    client: SandboxClient
-    expires_at: float
-    scopes: tuple[str, ...]
-    revoked: bool = False
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class Sandbox:
     """A Bitcapital Core look-alike to develop and test against.
 
-    It speaks ``POST /oauth/token`` (client credentials, with the client id and
-    secret in a Basic header, read raw as Bitcapital's SDKs send them or
-    form-encoded as RFC 6749 §2.3.1 asks), ``POST /oauth/revoke``,
-    ``GET /users/me`` and ``GET /`` (status). State is in memory.
+    It speaks ``POST /oauth/token`` (client credentials, password and refresh
+    grants, with the client id and secret in a Basic header, read raw as
+    Bitcapital's SDKs send them or form-encoded as RFC 6749 §2.3.1 asks),
+    ``POST /oauth/revoke``, ``GET /users/me`` and ``GET /`` (status). State is in
+    memory. Like the real server it answers an unknown, expired or revoked bearer
+    token with 401.
 
     Use it as ``async with Sandbox() as sandbox: ...``; ``sandbox.url`` is its base
-    URL, and ``sandbox.client_id`` / ``sandbox.client_secret`` the demo client.
+    URL, ``sandbox.client_id`` / ``sandbox.client_secret`` the demo client, and
+    ``DEMO_USERNAME`` / ``DEMO_PASSWORD`` a demo user.
 
     Args:
         token_lifetime: Seconds each token lives; may be changed while running.
         host: The address to bind; loopback by default.
         port: The port to bind; 0 picks a free one.
         clients: The clients it knows; by default one demo client.
+        users: The users who may log in; by default one demo user.
         clock: A monotonic clock deciding token expiry.
     """
 
@@ -109,24 +61,45 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         clients: list[SandboxClient] | None = None,
+        users: list[SandboxUser] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token_lifetime = token_lifetime
         self.host = host
         self.port = port
-        self.clients: dict[str, SandboxClient] = {
-            c.client_id: c
-            for c in clients
-            or [SandboxClient(client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET)]
-        }
         self.faults = Faults()
         self.counters = SandboxCounters()
+        self.oauth = OAuthServer(
+            clients
+            or [
+                SandboxClient(
+                    client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET
+                )
+            ],
+            users or [SandboxUser(username=DEMO_USERNAME, password=DEMO_PASSWORD)],
+            self.counters,
+            clock,
+            lambda: self.token_lifetime,
+        )
         self._clock = clock
-        self._tokens: dict[str, _Token] = {}
-        self.issued: list[IssuedToken] = []
         self._runner: web.AppRunner | None = None
         self._started = time.monotonic()
         self.app = self._make_app()
+
+    @property
+    def clients(self) -> dict[str, SandboxClient]:
+        """The clients it knows, by id."""
+        return self.oauth.clients
+
+    @property
+    def users(self) -> dict[str, SandboxUser]:
+        """The users who may log in, by username."""
+        return self.oauth.users
+
+    @property
+    def issued(self) -> list[IssuedToken]:
+        """Every access token handed out, in order."""
+        return self.oauth.issued
 
     @property
     def client_id(self) -> str:
@@ -172,22 +145,36 @@ class Sandbox:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
 
-    def revoke_token(self, access_token: str) -> None:
-        """Revoke a token on the server side, as an operator would."""
-        if access_token in self._tokens:
-            self._tokens[access_token].revoked = True
+    def revoke_token(self, token: str) -> None:
+        """Revoke an access or refresh token on the server side."""
+        self.oauth.revoke_token(token)
 
     def is_valid(self, access_token: str) -> bool:
-        """Whether the server would accept this token now."""
-        token = self._tokens.get(access_token)
-        return token is not None and not token.revoked and self._clock() < token.expires_at
+        """Whether the server would accept this access token now."""
+        return self.oauth.is_valid(access_token)
+
+    def authorize(self, request: web.Request) -> Grant | web.Response:
+        """The grant behind a request's bearer token, or the 401 to answer with."""
+        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+        grant = (
+            self.oauth.grant_for(value.strip()) if scheme.lower() == "bearer" else None
+        )
+        if grant is None:
+            return self._unauthorized("missing or unknown bearer token")
+        if grant.revoked:
+            self.counters.revoked_tokens += 1
+            return self._unauthorized("the bearer token was revoked")
+        if self._clock() >= grant.expires_at:
+            self.counters.expired_tokens += 1
+            return self._unauthorized("the bearer token has expired")
+        return grant
 
     # -- the application ----------------------------------------------------------
 
     def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self._faults_middleware])
-        app.router.add_post("/oauth/token", self._token)
-        app.router.add_post("/oauth/revoke", self._revoke)
+        app.router.add_post("/oauth/token", self.oauth.token)
+        app.router.add_post("/oauth/revoke", self.oauth.revoke)
         app.router.add_get("/", self._status)
         app.router.add_get("/status", self._status)
         app.router.add_get("/users/me", self._me)
@@ -195,9 +182,7 @@ class Sandbox:
 
     @web.middleware
     async def _faults_middleware(
-        self,
-        request: web.Request,
-        handler: Callable[[web.Request], Any],
+        self, request: web.Request, handler: Handler
     ) -> web.StreamResponse:
         route = _route_of(request.path)
         if route == "token":
@@ -215,58 +200,7 @@ class Sandbox:
             if route == "api" and reply.status == 401:
                 self.counters.unauthorized += 1
             return reply.response()
-
-        response: web.StreamResponse = await handler(request)
-        return response
-
-    async def _token(self, request: web.Request) -> web.Response:
-        client = self._authenticate_client(request.headers.get("Authorization", ""))
-        if client is None:
-            return _oauth_error(401, "invalid_client", "client authentication failed")
-
-        form = await request.post()
-        grant_type = form.get("grant_type")
-        if grant_type != "client_credentials":
-            return _oauth_error(
-                400, "unsupported_grant_type", f"grant type {grant_type!r} is not supported"
-            )
-
-        requested = str(form.get("scope") or "").replace(",", " ").split()
-        if any(scope not in client.scopes for scope in requested):
-            return _oauth_error(400, "invalid_scope", "a requested scope is not allowed")
-
-        scopes = tuple(requested) or client.scopes
-        access_token = secrets.token_urlsafe(32)
-        now = self._clock()
-        self._tokens[access_token] = _Token(
-            client, expires_at=now + self.token_lifetime, scopes=scopes
-        )
-        self.issued.append(
-            IssuedToken(access_token, client.client_id, now, now + self.token_lifetime)
-        )
-        self.counters.tokens_issued += 1
-        return web.json_response(
-            {
-                "access_token": access_token,
-                "token_type": "bearer",
-                "expires_in": self.token_lifetime,
-                "user_id": client.user_id,
-                "virtual": client.virtual,
-                "scope": list(scopes),
-            }
-        )
-
-    async def _revoke(self, request: web.Request) -> web.Response:
-        client = self._authenticate_client(request.headers.get("Authorization", ""))
-        if client is None:
-            return _oauth_error(401, "invalid_client", "client authentication failed")
-
-        form = await request.post()
-        for field in ("accessToken", "token"):
-            token = self._tokens.get(str(form.get(field) or ""))
-            if token is not None and token.client is client:
-                token.revoked = True
-        return web.json_response({"revoked": True})
+        return await handler(request)
 
     async def _status(self, request: web.Request) -> web.Response:
         return web.json_response(
@@ -279,91 +213,54 @@ class Sandbox:
         )
 
     async def _me(self, request: web.Request) -> web.Response:
-        token = self._bearer(request)
-        if isinstance(token, web.Response):
-            return token
-        client = token.client
-        return web.json_response(
-            {
+        self.counters.users_me += 1
+        grant = self.authorize(request)
+        if isinstance(grant, web.Response):
+            return grant
+
+        body: dict[str, Any]
+        if grant.user is not None:
+            user = grant.user
+            first, _, last = user.name.partition(" ")
+            body = {
+                "id": user.user_id,
+                "name": user.name,
+                "firstName": first,
+                "lastName": last,
+                "email": user.username,
+                "role": user.role,
+                "status": "active",
+                "virtual": False,
+            }
+        else:
+            client = grant.client
+            first, _, last = client.name.partition(" ")
+            body = {
                 "id": client.user_id,
                 "name": client.name,
-                "firstName": client.name.split()[0],
-                "lastName": " ".join(client.name.split()[1:]),
+                "firstName": first,
+                "lastName": last,
                 "email": client.email,
                 "role": "mediator",
                 "status": "active",
                 "virtual": client.virtual,
-                "createdAt": "2019-01-01T00:00:00.000Z",
-                "updatedAt": "2019-01-01T00:00:00.000Z",
-            },
+            }
+        body["createdAt"] = body["updatedAt"] = "2019-01-01T00:00:00.000Z"
+        return web.json_response(
+            body,
             headers={
-                "X-OAuth-Bearer-Expiration": _http_expiry(token.expires_at - self._clock()),
-                "X-OAuth-Bearer-Scope": " ".join(token.scopes),
+                "X-OAuth-Bearer-Expiration": _expiry(grant.expires_at - self._clock()),
+                "X-OAuth-Bearer-Scope": " ".join(grant.scopes),
             },
         )
 
-    # -- authentication -----------------------------------------------------------
-
-    def _authenticate_client(self, header: str) -> SandboxClient | None:
-        scheme, _, encoded = header.partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        try:
-            decoded = base64.b64decode(encoded.strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-
-        client_id, _, client_secret = decoded.partition(":")
-        for candidate_id, candidate_secret in (
-            (client_id, client_secret),
-            (urllib.parse.unquote_plus(client_id), urllib.parse.unquote_plus(client_secret)),
-        ):
-            client = self.clients.get(candidate_id)
-            if client is not None and secrets.compare_digest(
-                client.client_secret.encode(), candidate_secret.encode()
-            ):
-                return client
-        return None
-
-    def _bearer(self, request: web.Request) -> _Token | web.Response:
-        scheme, _, access_token = request.headers.get("Authorization", "").partition(" ")
-        token = self._tokens.get(access_token.strip()) if scheme.lower() == "bearer" else None
-        if token is None:
-            return self._unauthorized("missing or unknown bearer token")
-        if token.revoked:
-            self.counters.revoked_tokens += 1
-            return self._unauthorized("the bearer token was revoked")
-        if self._clock() >= token.expires_at:
-            self.counters.expired_tokens += 1
-            return self._unauthorized("the bearer token has expired")
-        return token
-
     def _unauthorized(self, reason: str) -> web.Response:
         self.counters.unauthorized += 1
-        return api_error(401, f"Unauthorized: {reason}", headers={
-            "WWW-Authenticate": 'Bearer error="invalid_token"'
-        })
-
-
-def api_error(
-    status: int, message: str, *, headers: Mapping[str, str] | None = None, details: Any = None
-) -> web.Response:
-    """An error in the shape Bitcapital's ts-framework server sends."""
-    stack_id = str(uuid.uuid4())
-    body: dict[str, Any] = {
-        "status": status,
-        "message": f"[{status}] {message} (stackId: {stack_id})",
-        "stackId": stack_id,
-    }
-    if details is not None:
-        body["details"] = details
-    return web.json_response(body, status=status, headers=headers)
-
-
-def _oauth_error(status: int, error: str, description: str) -> web.Response:
-    return web.json_response(
-        {"error": error, "error_description": description}, status=status
-    )
+        return api_error(
+            401,
+            f"Unauthorized: {reason}",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
 
 
 def _route_of(path: str) -> Route:
@@ -374,6 +271,6 @@ def _route_of(path: str) -> Route:
     return "api"
 
 
-def _http_expiry(seconds_left: float) -> str:
+def _expiry(seconds_left: float) -> str:
     when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=max(seconds_left, 0.0))
     return when.isoformat()

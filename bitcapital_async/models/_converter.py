@@ -31,15 +31,15 @@ __all__ = [
     "WIRE_NAME",
     "converter",
     "resolve_model_types",
+    "snake_case_wire",
     "structure",
     "unstructure",
-    "wire_name",
 ]
 
 T = TypeVar("T")
 
 # The attrs metadata key naming a field's wire key when it is not the camelCase
-# of its Python name (Stellar balances and metric rows are snake_case).
+# of its Python name (see snake_case_wire).
 WIRE_NAME: Final = "bitcapital_async.wire_name"
 
 # Long enough to show what arrived, short enough for one log line.
@@ -77,7 +77,7 @@ def structure(data: object, cls: type[T]) -> T:
         raise error from leaf
 
 
-def unstructure(obj: object) -> Any:
+def unstructure(obj: object) -> Any:  # noqa: ANN401 - JSON has no finer type
     """Turn a model (or a list or dict of them) into JSON-ready data.
 
     Keys are the wire's camelCase, fields set to ``None`` are left out (as
@@ -93,16 +93,26 @@ def unstructure(obj: object) -> Any:
     return converter.unstructure(obj)
 
 
-def wire_name(name: str) -> dict[str, str]:
-    """Name a field's wire key explicitly, as attrs ``metadata``.
+def snake_case_wire(
+    cls: type, fields: list[attrs.Attribute[Any]]
+) -> list[attrs.Attribute[Any]]:
+    """Keep a model's wire keys snake_case, as an attrs ``field_transformer``.
+
+    For the few objects the API passes through from elsewhere (Stellar
+    balances, metric rows, domain limits) instead of writing in camelCase.
 
     Args:
-        name: The key as it appears in the JSON.
+        cls: The class being built (unused; attrs passes it).
+        fields: Its fields.
 
     Returns:
-        A mapping for ``attrs.field(metadata=...)``.
+        The fields, each naming its own Python name as its wire key.
     """
-    return {WIRE_NAME: name}
+    del cls
+    return [
+        field.evolve(metadata={**field.metadata, WIRE_NAME: field.name})
+        for field in fields
+    ]
 
 
 def resolve_model_types(namespace: Mapping[str, object]) -> None:
@@ -131,7 +141,7 @@ def _wire_key(field: attrs.Attribute[Any]) -> str:
     return str(field.metadata.get(WIRE_NAME, _camel_case(field.name)))
 
 
-def _type_name(tp: Any) -> str:
+def _type_name(tp: object) -> str:
     args = get_args(tp)
     origin = get_origin(tp)
     if origin is not None and args:
@@ -198,13 +208,10 @@ def _structure_datetime(value: object, _: type) -> datetime:
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str):
-        text = value.strip()
-        # Python 3.10's fromisoformat() rejects the "Z" that JavaScript's
-        # Date.toISOString() always writes.
-        if text[-1:] in ("Z", "z"):
-            text = text[:-1] + "+00:00"
         try:
-            moment = datetime.fromisoformat(text)
+            # Since Python 3.11 this also reads the "Z" of JavaScript's
+            # Date.toISOString() and date-only strings.
+            moment = datetime.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"not an ISO-8601 date: {_echo(value)}") from None
     else:
@@ -267,7 +274,7 @@ def _structure_str(value: object, _: type) -> str:
     raise TypeError(f"expected a string, got {_kind(value)}")
 
 
-def _str_union_partner(tp: Any) -> Any:
+def _str_union_partner(tp: object) -> type[Any] | None:
     # The partner of str in ``X | str`` (or ``X | str | None``) when X is one of
     # the models' enums or a model, else None.
     if get_origin(tp) not in (Union, types.UnionType):
@@ -282,12 +289,13 @@ def _str_union_partner(tp: Any) -> Any:
     return None
 
 
-def _is_str_union(tp: Any) -> bool:
+def _is_str_union(tp: object) -> bool:
     return _str_union_partner(tp) is not None
 
 
-def _make_str_union_hook(tp: Any) -> Callable[[object, Any], object]:
-    partner = _str_union_partner(tp)
+def _make_str_union_hook(tp: object) -> Callable[[object, Any], object]:
+    # Never None here: _is_str_union() admitted tp.
+    partner = cast("type[Any]", _str_union_partner(tp))
     nullable = type(None) in get_args(tp)
     if issubclass(partner, enum.Enum):
         return _make_open_enum_hook(partner, nullable=nullable)
@@ -297,7 +305,7 @@ def _make_str_union_hook(tp: Any) -> Callable[[object, Any], object]:
 def _make_open_enum_hook(
     enum_cls: type[enum.Enum], *, nullable: bool
 ) -> Callable[[object, Any], object]:
-    def structure_open_enum(value: object, _: Any) -> object:
+    def structure_open_enum(value: object, _: object) -> object:
         if value is None and nullable:
             return None
         if not isinstance(value, str):
@@ -317,7 +325,7 @@ def _make_model_or_id_hook(
 ) -> Callable[[object, Any], object]:
     model_hook = converter.get_structure_hook(model)
 
-    def structure_model_or_id(value: object, _: Any) -> object:
+    def structure_model_or_id(value: object, _: object) -> object:
         if value is None and nullable:
             return None
         # The server sends a relation as its bare id when it did not join it.
@@ -328,15 +336,19 @@ def _make_model_or_id_hook(
     return structure_model_or_id
 
 
-def _is_list(tp: Any) -> bool:
+def _unstructure_enum(member: enum.StrEnum) -> str:
+    return member.value
+
+
+def _is_list(tp: object) -> bool:
     return get_origin(tp) is list
 
 
-def _make_list_hook(tp: Any) -> Callable[[object, Any], list[Any]]:
+def _make_list_hook(tp: object) -> Callable[[object, Any], list[Any]]:
     (item_type,) = get_args(tp) or (Any,)
     item_hook = converter.get_structure_hook(item_type)
 
-    def structure_list(value: object, _: Any) -> list[Any]:
+    def structure_list(value: object, _: object) -> list[Any]:
         # A string is iterable, and would silently become a list of characters.
         if not isinstance(value, (list, tuple)):
             raise TypeError(f"expected a list, got {_kind(value)}")
@@ -351,21 +363,23 @@ def _make_list_hook(tp: Any) -> Callable[[object, Any], list[Any]]:
                 errors.append(exc)
 
         if errors:
-            raise IterableValidationError(f"invalid {_type_name(tp)}", errors, tp)
+            raise IterableValidationError(
+                f"invalid {_type_name(tp)}", errors, cast("type", tp)
+            )
         return items
 
     return structure_list
 
 
-def _is_dict(tp: Any) -> bool:
+def _is_dict(tp: object) -> bool:
     return get_origin(tp) is dict
 
 
-def _make_dict_hook(tp: Any) -> Callable[[object, Any], dict[str, Any]]:
+def _make_dict_hook(tp: object) -> Callable[[object, Any], dict[str, Any]]:
     _, value_type = get_args(tp) or (str, Any)
     value_hook = converter.get_structure_hook(value_type)
 
-    def structure_dict(value: object, _: Any) -> dict[str, Any]:
+    def structure_dict(value: object, _: object) -> dict[str, Any]:
         if not isinstance(value, Mapping):
             raise TypeError(f"expected an object, got {_kind(value)}")
 
@@ -379,7 +393,9 @@ def _make_dict_hook(tp: Any) -> Callable[[object, Any], dict[str, Any]]:
                 errors.append(exc)
 
         if errors:
-            raise IterableValidationError(f"invalid {_type_name(tp)}", errors, tp)
+            raise IterableValidationError(
+                f"invalid {_type_name(tp)}", errors, cast("type", tp)
+            )
         return result
 
     return structure_dict
@@ -393,7 +409,7 @@ def _make_model_structure_hook(cls: type[T]) -> Callable[[object, Any], T]:
         cls, converter, _cattrs_forbid_extra_keys=False, **renames
     )
 
-    def structure_model(value: object, _: Any) -> T:
+    def structure_model(value: object, _: object) -> T:
         # Without this a string would be indexed by key and fail as a confusing
         # TypeError on whichever field comes first.
         if not isinstance(value, Mapping):
@@ -406,7 +422,7 @@ def _make_model_structure_hook(cls: type[T]) -> Callable[[object, Any], T]:
 def _make_model_unstructure_hook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     keys = [(f.name, _wire_key(f)) for f in attrs.fields(cls)]
 
-    def unstructure_model(obj: Any) -> dict[str, Any]:
+    def unstructure_model(obj: object) -> dict[str, Any]:
         data: dict[str, Any] = {}
         for name, key in keys:
             value = getattr(obj, name)

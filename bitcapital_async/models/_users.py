@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
 
-from ._base import BaseModel
-from ._enums import UserRole, UserStatus
+from ._base import BaseModel, State
+
+if TYPE_CHECKING:
+    # Annotations only: resolve_model_types() binds these names at run time,
+    # once every model module has loaded (the models refer to each other).
+    from ._consumers import Consumer
+    from ._domains import Domain, Product
+    from ._enums import UserRole, UserStatus
+    from ._wallets import Card, Wallet
 
 __all__ = ["User", "UserState"]
 
@@ -29,7 +35,13 @@ class User(BaseModel):
         password: Only ever sent, on creation; hidden from ``repr``.
         virtual: Whether this is the stand-in user of a client credentials
             token rather than a real account.
-        states: The status history (nightly servers only).
+        domain: The domain the user belongs to, when joined.
+        consumer: The consumer profile of a ``consumer`` user, when joined.
+        product: The product of the user (1.6.0 servers; nightly moved it to
+            the wallet).
+        wallets: The user's wallets, when joined.
+        cards: The user's cards, when joined.
+        states: The status history (nightly servers).
     """
 
     name: str | None = None
@@ -40,20 +52,20 @@ class User(BaseModel):
     status: UserStatus | str | None = None
     password: str | None = attrs.field(default=None, repr=False)
     virtual: bool = False
+    domain: Domain | None = None
+    consumer: Consumer | None = None
+    product: Product | None = None
+    wallets: list[Wallet] | None = None
+    cards: list[Card] | None = None
     states: list[UserState] | None = None
 
 
 @attrs.frozen(kw_only=True)
-class UserState:
+class UserState(State):
     """One entry of a user's status history.
 
     Attributes:
         status: The status the user entered.
-        additional_data: Free-form context the server recorded with it.
     """
 
-    id: str | None = None
     status: UserStatus | str | None = None
-    additional_data: dict[str, Any] | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None

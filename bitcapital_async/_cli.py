@@ -214,9 +214,7 @@ async def _demo(args: argparse.Namespace) -> int:
                 tally.requests += 1
                 tally.latencies.append(time.perf_counter() - began)
 
-        async with _progress(
-            sys.stderr, tally, sandbox, client, started, args.duration
-        ):
+        async with _progress(sys.stderr, tally, sandbox, started, args.duration):
             await asyncio.gather(*(worker() for _ in range(args.concurrency)))
         duration = time.monotonic() - started
 
@@ -236,7 +234,7 @@ async def _demo(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary))
     else:
-        _print_summary(summary)
+        _print_summary(summary, args.concurrency)
     return 0 if tally.failures == 0 else 1
 
 
@@ -245,30 +243,58 @@ async def _progress(
     out: TextIO,
     tally: _Tally,
     sandbox: Sandbox,
-    client: Bitcapital,
     started: float,
     duration: float,
 ) -> AsyncIterator[None]:
-    def line() -> str:
-        elapsed = time.monotonic() - started
+    """Live progress on ``out``: a rich bar when rich is installed, else plain lines."""
+
+    def status() -> str:
         return (
-            f"{min(elapsed, duration):5.1f}/{duration:g} s  requests {tally.requests:>7}"
-            f"  failures {tally.failures}  tokens fetched {sandbox.counters.tokens_issued}"
+            f"{tally.requests} requests, {tally.failures} failed, "
+            f"{sandbox.counters.tokens_issued} tokens fetched"
         )
 
-    async def report() -> None:
-        while True:
-            await asyncio.sleep(0.5)
-            print(f"\r{line()}", end="", file=out, flush=True)
+    def elapsed() -> float:
+        return min(time.monotonic() - started, duration)
 
-    task = asyncio.create_task(report())
+    try:
+        from rich.console import Console  # noqa: PLC0415 - the cli extra is optional
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    except ImportError:
+        Progress = None  # type: ignore[assignment,misc]  # noqa: N806
+
+    async def report_rich() -> None:
+        assert Progress is not None
+        columns = (
+            TextColumn("demo"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+        )
+        with Progress(*columns, console=Console(file=out), transient=False) as bar:
+            task = bar.add_task(status(), total=duration)
+            try:
+                while True:
+                    bar.update(task, completed=elapsed(), description=status())
+                    await asyncio.sleep(0.2)
+            finally:
+                bar.update(task, completed=elapsed(), description=status())
+
+    async def report_plain() -> None:
+        try:
+            while True:
+                await asyncio.sleep(1.0)
+                print(f"{elapsed():5.1f}/{duration:g} s  {status()}", file=out)
+        finally:
+            print(f"{elapsed():5.1f}/{duration:g} s  {status()}", file=out, flush=True)
+
+    task = asyncio.create_task(report_rich() if Progress else report_plain())
     try:
         yield
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        print(f"\r{line()}", file=out, flush=True)
 
 
 def _percentile(values: list[float], pct: int) -> float:
@@ -277,7 +303,7 @@ def _percentile(values: list[float], pct: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
 
 
-def _print_summary(summary: dict[str, Any]) -> None:
+def _print_summary(summary: dict[str, Any], concurrency: int) -> None:
     lifetime = summary["token_lifetime_s"]
     margin = summary["refresh_margin_s"]
     expected = math.ceil(summary["duration_s"] / (lifetime - margin))
@@ -287,6 +313,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
         f"{summary['failures']} failed, {summary['unauthorized']} got a 401.\n"
         f"Token lifetime {lifetime:g} s, refreshed {margin:g} s ahead: "
         f"{summary['token_fetches']} token fetches (about {expected} expected), "
-        f"{summary['waited_for_token']} callers waited for a token (the first fetch).\n"
+        f"{summary['waited_for_token']} callers waited for a token "
+        f"({concurrency} had to: they started before the first one existed).\n"
         f"Latency p50 {summary['p50_ms']:.1f} ms, p99 {summary['p99_ms']:.1f} ms."
     )

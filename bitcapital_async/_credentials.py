@@ -26,6 +26,10 @@ DEFAULT_LIFETIME: Final = 3600.0
 # expires_in <= 0 means "already expired"; a second's floor stops a tight loop.
 MIN_LIFETIME: Final = 1.0
 
+# The spellings float() reads as infinity: a server saying so means "no expiry",
+# which we treat as absent; any other overflowing number is merely absurd.
+_INFINITY: Final = frozenset({"inf", "infinity"})
+
 
 @attrs.frozen(kw_only=True)
 class OAuthCredentials:
@@ -78,9 +82,12 @@ class OAuthCredentials:
         """
         access_token = _pick(data, "access_token", "accessToken")
         if not isinstance(access_token, str) or not access_token.strip():
+            # Name the fields, never their values: one of them may be a token
+            # under a name we do not know.
+            fields = ", ".join(sorted(str(key) for key in data)[:10]) or "none"
             raise OAuthError(
                 "invalid_response",
-                "the token response has no access_token",
+                f"the token response has no access_token (fields: {fields})",
                 retryable=False,
             )
 
@@ -89,14 +96,16 @@ class OAuthCredentials:
         if expires_at is not None:
             lifetime = _clamp((expires_at - issued_at).total_seconds())
         else:
-            lifetime = _read_lifetime(_pick(data, "expires_in", "expiresIn"))
-            if lifetime is None:
+            given = _read_lifetime(_pick(data, "expires_in", "expiresIn"))
+            if given is None:
                 logger.warning(
                     "token response has no usable expires_in; assuming %.0f s",
                     default_lifetime,
                 )
-                lifetime = default_lifetime
-            expires_at = issued_at + dt.timedelta(seconds=lifetime)
+            lifetime = float(default_lifetime) if given is None else given
+        # Also when expires_at was given: a clamped lifetime must not leave a
+        # year-9999 expires_at behind for storage to bring back.
+        expires_at = issued_at + dt.timedelta(seconds=lifetime)
 
         scope = _read_scope(_pick(data, "scope", "scopes"))
         refresh_token = _pick(data, "refresh_token", "refreshToken")
@@ -140,19 +149,29 @@ def _clamp(seconds: float) -> float:
 
 def _read_lifetime(value: Any) -> float | None:
     """A lifetime in seconds, or ``None`` when the value says nothing usable."""
-    if isinstance(value, bool):
-        return None
     if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
-    if not isinstance(value, int | float):
+        value = _read_number(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return None
+    if isinstance(value, int):
+        # An int too large for a float would raise OverflowError in float().
+        value = min(max(value, -1), int(MAX_LIFETIME))
     # NaN and ±Infinity (Python's json module reads them) are not lifetimes.
     if not math.isfinite(value):
         return None
     return _clamp(float(value))
+
+
+def _read_number(text: str) -> float | None:
+    text = text.strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if math.isinf(value) and text.lstrip("+-").lower() not in _INFINITY:
+        # "1e400" is an absurd number, not a claim to live for ever.
+        return math.copysign(MAX_LIFETIME, value)
+    return value
 
 
 def _read_datetime(value: Any) -> dt.datetime | None:

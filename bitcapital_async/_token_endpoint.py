@@ -11,6 +11,7 @@ import datetime as dt
 import email.utils
 import json
 import math
+import sys
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal
@@ -161,13 +162,24 @@ def parse_token_answer(
     secrets = tuple(secrets)
     data = _decode(content_type, body)
 
-    if 200 <= status < 300 and isinstance(data, dict) and "error" not in data:
-        return OAuthCredentials.from_response(
-            data,
-            issued_at=issued_at,
-            default_lifetime=default_lifetime,
-            requested_scope=requested_scope,
-        )
+    # Go's x/oauth2 too: only a non-empty "error" makes a 2xx an error.
+    if 200 <= status < 300 and isinstance(data, dict) and not data.get("error"):
+        try:
+            return OAuthCredentials.from_response(
+                data,
+                issued_at=issued_at,
+                default_lifetime=default_lifetime,
+                requested_scope=requested_scope,
+            )
+        except OAuthError as exc:
+            # The model knows nothing of HTTP; say which answer it was.
+            raise OAuthError(
+                exc.error,
+                exc.description,
+                status=status,
+                retryable=exc.retryable,
+                content_type=content_type,
+            ) from None
 
     error = error_from_answer(status, content_type, body, secrets, data=data)
     error.retry_after = parse_retry_after(retry_after, cap=retry_after_cap)
@@ -199,7 +211,9 @@ def _decode(content_type: str | None, body: bytes) -> Any:
         return dict(urllib.parse.parse_qsl(text))
     if mime.endswith("json") or text.lstrip().startswith("{"):
         try:
-            return json.loads(text, parse_constant=_reject_constant)
+            return json.loads(
+                text, parse_constant=_reject_constant, parse_float=_parse_float
+            )
         except ValueError:
             return None
     return None
@@ -208,6 +222,15 @@ def _decode(content_type: str | None, body: bytes) -> Any:
 def _reject_constant(name: str) -> float:
     # NaN and Infinity are not JSON; a lifetime reading them becomes "absent".
     return math.nan
+
+
+def _parse_float(text: str) -> float:
+    # A number such as 1e400 is absurd but finite: keep it finite so that it
+    # clamps like 1e12, instead of turning into the Infinity we treat as absent.
+    value = float(text)
+    if math.isinf(value):
+        return math.copysign(sys.float_info.max, value)
+    return value
 
 
 def error_from_answer(

@@ -15,6 +15,7 @@ fetch the others are waiting for.
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime as dt
 import inspect
 import logging
@@ -71,6 +72,10 @@ UNAUTHORIZED_COOLDOWN: Final = 30.0
 
 # Never schedule a retry of a failed background refresh sooner than this.
 _MIN_RETRY_DELAY: Final = 0.5
+
+# Tokens this manager held recently, kept only to redact them: a server may echo
+# a token it just refused in an error_description after we have dropped it.
+_REMEMBERED_TOKENS: Final = 8
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -195,7 +200,12 @@ class TokenManager:
 
         self._entry: _Entry | None = None
         self._not_before = 0.0
+        # The error that set a Retry-After cooldown, for callers arriving during it.
+        self._cooldown_error: OAuthError | None = None
         self._failing = False
+        self._recent_tokens: collections.deque[str] = collections.deque(
+            maxlen=_REMEMBERED_TOKENS
+        )
         self._unauthorized_pending = False
         # Loop-bound state, made lazily and remade on a new loop or process.
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -440,8 +450,6 @@ class TokenManager:
             task.exception()
 
     async def _refresh(self, *, background: bool) -> OAuthCredentials:
-        from_unauthorized = self._unauthorized_pending
-        self._unauthorized_pending = False
         try:
             credentials, sent_at = await self._fetch_with_retries()
         except asyncio.CancelledError:
@@ -451,6 +459,10 @@ class TokenManager:
             self._after_failure(exc)
             raise
 
+        # Read only now: a 401 that came while this fetch was in flight (a
+        # background refresh, say) makes its token the answer to that 401.
+        from_unauthorized = self._unauthorized_pending
+        self._unauthorized_pending = False
         self._install(credentials, sent_at, from_unauthorized=from_unauthorized)
         await self._notify(credentials)
         return credentials
@@ -460,6 +472,7 @@ class TokenManager:
         attempt = 0
         while True:
             attempt += 1
+            self._raise_if_cooling_down(deadline)
             await self._wait_until(self._not_before, deadline)
             remaining = deadline - self._clock()
             if remaining <= 0:
@@ -472,6 +485,11 @@ class TokenManager:
             try:
                 return await self._fetch_once(min(self.request_timeout, remaining))
             except OAuthError as exc:
+                if exc.retryable and exc.retry_after is not None:
+                    # The server's cooldown binds every later refresh too, even
+                    # once this one gives up.
+                    self._not_before = self._clock() + exc.retry_after
+                    self._cooldown_error = exc
                 if not exc.retryable or attempt >= self.max_attempts:
                     raise
                 delay = self._backoff(attempt, exc.retry_after)
@@ -485,6 +503,30 @@ class TokenManager:
                     delay,
                 )
                 self._not_before = self._clock() + delay
+
+    def _raise_if_cooling_down(self, deadline: float) -> None:
+        """Fail at once when the server's Retry-After outlasts this refresh's budget.
+
+        Waiting it out would only end in a timeout, and asking anyway is what the
+        server asked us not to do (MSAL's negative cache does the same).
+        """
+        last = self._cooldown_error
+        if last is None or self._not_before < deadline:
+            return
+
+        wait = self._not_before - self._clock()
+        error = type(last)(
+            last.error,
+            last.description,
+            status=last.status,
+            retryable=True,
+            error_uri=last.error_uri,
+            content_type=last.content_type,
+            body_snippet=last.body_snippet,
+        )
+        error.retry_after = wait
+        logger.debug("token endpoint cooling down for %.1f s more", wait)
+        raise error
 
     async def _fetch_once(self, timeout: float) -> tuple[OAuthCredentials, float]:
         """One token request; the token and the monotonic time it was sent."""
@@ -522,13 +564,9 @@ class TokenManager:
         return grant
 
     def _secrets(self) -> tuple[str | None, ...]:
-        entry = self._entry
-        current = entry.credentials if entry is not None else None
-        return (
-            self._endpoint.client_secret,
-            current.access_token if current else None,
-            current.refresh_token if current else None,
-        )
+        # The recent tokens include the current one and any just dropped by
+        # invalidate() or clear(), which a server may still echo.
+        return (self._endpoint.client_secret, *self._recent_tokens)
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -558,6 +596,12 @@ class TokenManager:
             # again, so damp (google-auth-library-python#581 is this storm).
             refresh_at = max(refresh_at, self._clock() + self.min_refresh_interval)
 
+        self._recent_tokens.extend(
+            token
+            for token in (credentials.access_token, credentials.refresh_token)
+            if token and token not in self._recent_tokens
+        )
+        self._cooldown_error = None
         self._entry = _Entry(
             credentials,
             refresh_at=refresh_at,
@@ -567,7 +611,8 @@ class TokenManager:
         )
         self.stats.refreshes += 1
         if self._failing:
-            logger.warning("token endpoint recovered; new token obtained")
+            # INFO, not WARNING: the outage already had its one warning.
+            logger.info("token endpoint recovered; new token obtained")
         self._failing = False
         logger.debug(
             "new token: lifetime %.1f s, refresh in %.1f s",

@@ -17,6 +17,8 @@ from ._errors import (
     OAuthError,
     RequestTimeout,
     SessionExpired,
+    SignatureError,
+    SignatureExpired,
     TokenEndpointTimeout,
     TokenEndpointUnreachable,
     TransportError,
@@ -25,12 +27,16 @@ from ._errors import (
     ValidationError,
 )
 from ._middleware import BearerAuth
-from ._session import Session
+from ._postbacks import read_postback, verify_postback
+from ._session import Session, SessionEvent
+from ._signing import RequestSigner
 from ._tokens import TokenManager, TokenStats
 from ._version import __version__
+from .services import BankAccount, Page, Recipient
 
 __all__ = [
     "APIError",
+    "BankAccount",
     "BearerAuth",
     "Bitcapital",
     "BitcapitalError",
@@ -41,10 +47,16 @@ __all__ = [
     "InvalidScope",
     "OAuthCredentials",
     "OAuthError",
+    "Page",
+    "Recipient",
+    "RequestSigner",
     "RequestTimeout",
     "Response",
     "Session",
+    "SessionEvent",
     "SessionExpired",
+    "SignatureError",
+    "SignatureExpired",
     "TokenEndpointTimeout",
     "TokenEndpointUnreachable",
     "TokenManager",
@@ -54,4 +66,6 @@ __all__ = [
     "UnsupportedGrantType",
     "ValidationError",
     "__version__",
+    "read_postback",
+    "verify_postback",
 ]

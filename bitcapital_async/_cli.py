@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import json
 import math
 import os
@@ -20,7 +21,7 @@ from ._client import Bitcapital
 from ._credentials import OAuthCredentials
 from ._errors import APIError, BitcapitalError
 from ._version import __version__
-from .sandbox import Sandbox
+from .sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
 
 __all__ = ["main"]
 
@@ -49,8 +50,12 @@ def _parser() -> argparse.ArgumentParser:
 
     token = commands.add_parser(
         "token",
-        help="authenticate with client credentials and show the token (masked)",
-        description="Without flags or BITCAPITAL_* variables, uses an embedded sandbox.",
+        help="authenticate and show the token's metadata (the token masked)",
+        description=(
+            "Authenticate with client credentials, or log a user in with "
+            "--username. Without flags or BITCAPITAL_* variables, an embedded "
+            "sandbox is used."
+        ),
     )
     token.add_argument("--base-url", help="instance URL (env BITCAPITAL_BASE_URL)")
     token.add_argument("--client-id", help="client id (env BITCAPITAL_CLIENT_ID)")
@@ -58,6 +63,15 @@ def _parser() -> argparse.ArgumentParser:
         "--client-secret", help="client secret (env BITCAPITAL_CLIENT_SECRET)"
     )
     token.add_argument("--scope", help="space-separated scopes to request")
+    token.add_argument(
+        "--username", help="log this user in (password grant; env BITCAPITAL_USERNAME)"
+    )
+    token.add_argument(
+        "--password",
+        action="store_true",
+        help="prompt for the password even if BITCAPITAL_PASSWORD is set "
+        "(it is never taken from the command line, where ps would show it)",
+    )
     token.add_argument("--json", action="store_true", help="print one JSON object")
     token.set_defaults(run=_token)
 
@@ -111,6 +125,8 @@ async def _token(args: argparse.Namespace) -> int:
     }
     configured = {name: value or os.environ.get(name) for name, value in given.items()}
     options: dict[str, Any] = {"scope": args.scope} if args.scope else {}
+    username = args.username or os.environ.get("BITCAPITAL_USERNAME")
+    password = _read_password(username, prompt=args.password)
 
     async with contextlib.AsyncExitStack() as stack:
         if not any(configured.values()):
@@ -121,10 +137,19 @@ async def _token(args: argparse.Namespace) -> int:
                 "BITCAPITAL_CLIENT_SECRET": sandbox.client_secret,
             }
             print(f"using an embedded sandbox at {sandbox.url}", file=sys.stderr)
+            if username:
+                print(
+                    f"sandbox user: {DEMO_USERNAME} / {DEMO_PASSWORD}", file=sys.stderr
+                )
+        environ = {k: v or "" for k, v in configured.items()}
         client = await stack.enter_async_context(
-            Bitcapital.from_env({k: v or "" for k, v in configured.items()}, **options)
+            Bitcapital.from_env(environ, **options)
         )
-        user = await client.session.client_credentials()
+        if username and password is not None:
+            scopes = args.scope.split() if args.scope else None
+            user = await client.session.password(username, password, scopes)
+        else:
+            user = await client.session.client_credentials()
         credentials = client.session.credentials
         assert credentials is not None
 
@@ -135,6 +160,20 @@ async def _token(args: argparse.Namespace) -> int:
         for key, value in info.items():
             print(f"{key:>13}: {value}")
     return 0
+
+
+def _read_password(username: str | None, *, prompt: bool) -> str | None:
+    """The password for ``username``: from BITCAPITAL_PASSWORD or a silent prompt."""
+    if not username:
+        return None
+    from_env = os.environ.get("BITCAPITAL_PASSWORD")
+    if from_env and not prompt:
+        return from_env
+    if not sys.stdin.isatty():
+        raise BitcapitalError(
+            "no password: set BITCAPITAL_PASSWORD or run in a terminal to be asked"
+        )
+    return getpass.getpass(f"password for {username}: ")
 
 
 def _describe_token(

@@ -20,11 +20,28 @@ from ._errors import (
     TransportError,
     clean_api_message,
 )
+from ._grants import PasswordGrant, scope_tuple
 from ._middleware import BearerAuth
-from ._session import Session
+from ._session import Session, UnauthorizedHandler
+from ._signing import RequestSigner, TimestampUnit
 from ._tokens import TokenManager
-from ._users import UserService
 from ._version import __version__
+from .services import (
+    AssetService,
+    BoletoService,
+    CardService,
+    ConsumerService,
+    DomainService,
+    MediatorService,
+    PaymentService,
+    PhoneCreditService,
+    PreviewService,
+    ProductService,
+    StatusService,
+    TransactionService,
+    UserService,
+    WalletService,
+)
 
 __all__ = ["Bitcapital", "Response"]
 
@@ -72,6 +89,16 @@ class Bitcapital:
         timeout: Seconds one API call may take.
         token_manager: A ready token manager, instead of one built from the
             arguments; options such as ``refresh_margin`` go to the built one.
+        sign_all_requests: Sign every API request, not only those to the
+            endpoints Bitcapital checks signatures on (as the Java SDK does).
+        signature_timestamp_unit: ``ms`` (default, as the vendor SDKs send) or
+            ``s`` for ``X-Request-Timestamp``.
+        username: A user to log in with the password grant on the first request
+            (with ``password``); otherwise the client authenticates as itself.
+        password: That user's password; sent once, never kept.
+        on_unauthorized: Called with the departing user when a user session
+            cannot be renewed; it may start a new session, e.g.
+            ``lambda user: client.session.client_credentials()``.
         **token_options: Passed to ``TokenManager`` (``scope``,
             ``refresh_margin``, ``request_timeout`` …).
     """
@@ -87,6 +114,11 @@ class Bitcapital:
         middlewares: Sequence[aiohttp.ClientMiddlewareType] = (),
         timeout: float = DEFAULT_API_TIMEOUT,
         token_manager: TokenManager | None = None,
+        sign_all_requests: bool = False,
+        signature_timestamp_unit: TimestampUnit = "ms",
+        username: str | None = None,
+        password: str | None = None,
+        on_unauthorized: UnauthorizedHandler | None = None,
         **token_options: Any,
     ) -> None:
         self.base_url = URL(base_url.rstrip("/"))
@@ -98,6 +130,12 @@ class Bitcapital:
         token_options.setdefault(
             "revocation_url", str(self.base_url / "oauth" / "revoke")
         )
+        if username is not None and password is not None:
+            # Logged in by the first request; the password goes once, then
+            # refresh tokens renew the session.
+            token_options["grant"] = PasswordGrant(
+                username, password, scope_tuple(token_options.get("scope")), ","
+            )
         self.tokens = token_manager or TokenManager(
             str(self.base_url / "oauth" / "token"),
             client_id,
@@ -106,18 +144,50 @@ class Bitcapital:
         )
         self.auth = BearerAuth(self.tokens, base_url=self.base_url)
         self.timeout = timeout
-        self._middlewares = (*middlewares, self.auth)
+        self._middlewares: tuple[aiohttp.ClientMiddlewareType, ...] = (
+            *middlewares,
+            self.auth,
+        )
+        # Inside BearerAuth, so that its retry after a 401 is signed again.
+        self.signer = RequestSigner(
+            client_secret,
+            base_url=self.base_url,
+            timestamp_unit=signature_timestamp_unit,
+        )
+        self._signed_middlewares: tuple[aiohttp.ClientMiddlewareType, ...] = (
+            *self._middlewares,
+            self.signer,
+        )
+        if sign_all_requests:
+            self._middlewares = self._signed_middlewares
         self._connection_limit = connection_limit
         self._user_session = session
         self._own_session: aiohttp.ClientSession | None = None
-        self.session = Session(self)
+        self.session = Session(self, on_unauthorized=on_unauthorized)
         self.users = UserService(self)
+        self.consumers = ConsumerService(self)
+        self.domains = DomainService(self)
+        self.mediators = MediatorService(self)
+        self.products = ProductService(self)
+        self.wallets = WalletService(self)
+        self.cards = CardService(self)
+        self.assets = AssetService(self)
+        self.payments = PaymentService(self)
+        self.transactions = TransactionService(self)
+        self.boletos = BoletoService(self)
+        self.phone_credits = PhoneCreditService(self)
+        self.previews = PreviewService(self)
+        self.status = StatusService(self)
 
     @classmethod
     def from_env(
         cls, environ: Mapping[str, str] | None = None, **options: Any
     ) -> Bitcapital:
-        """Build a client from ``BITCAPITAL_BASE_URL``, ``_CLIENT_ID``, ``_CLIENT_SECRET``.
+        """Build a client from the ``BITCAPITAL_*`` environment variables.
+
+        ``BITCAPITAL_BASE_URL``, ``BITCAPITAL_CLIENT_ID`` and
+        ``BITCAPITAL_CLIENT_SECRET`` are required. With ``BITCAPITAL_USERNAME`` and
+        ``BITCAPITAL_PASSWORD`` too, the first request logs that user in.
 
         Raises:
             BitcapitalError: A variable is missing or empty.
@@ -134,6 +204,15 @@ class Bitcapital:
                 f"missing environment variables: {', '.join(missing)}"
             )
         base_url, client_id, client_secret = (environ[name] for name in names)
+        username = environ.get("BITCAPITAL_USERNAME")
+        password = environ.get("BITCAPITAL_PASSWORD")
+        if bool(username) != bool(password):
+            raise BitcapitalError(
+                "set both BITCAPITAL_USERNAME and BITCAPITAL_PASSWORD, or neither"
+            )
+        if username and password:
+            options.setdefault("username", username)
+            options.setdefault("password", password)
         return cls(base_url, client_id, client_secret, **options)
 
     def __repr__(self) -> str:
@@ -160,15 +239,33 @@ class Bitcapital:
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        data: Any = None,
+        sign: bool = False,
     ) -> Any:
         """Call any endpoint and return its decoded JSON (``None`` for no body).
+
+        Args:
+            method: The HTTP method.
+            path: The path under the base URL.
+            json: A body to send as compact JSON, serialised once.
+            params: The query string; ``None`` values are left out.
+            headers: More request headers.
+            data: A body aiohttp sends as is (``aiohttp.FormData`` for a
+                multipart upload), instead of ``json``.
+            sign: Add ``X-Request-Signature`` and ``X-Request-Timestamp``.
 
         Raises:
             APIError: A non-2xx answer, or a 2xx answer that is not JSON.
             TransportError: No answer; ``RequestTimeout`` when none came in time.
         """
         response = await self.send(
-            method, path, json=json, params=params, headers=headers
+            method,
+            path,
+            json=json,
+            params=params,
+            headers=headers,
+            data=data,
+            sign=sign,
         )
         return response.data
 
@@ -180,13 +277,15 @@ class Bitcapital:
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        data: Any = None,
+        sign: bool = False,
     ) -> Response:
         """Like ``request``, but also returns the status and headers."""
         url = self.base_url.with_path(
             self.base_url.path.rstrip("/") + _leading_slash(path)
         )
         all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        body: bytes | None = None
+        body: Any = data
         if json is not None:
             body = _encode_json(json)
             all_headers["Content-Type"] = "application/json"
@@ -201,10 +300,14 @@ class Bitcapital:
                 data=body,
                 headers=all_headers,
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
-                middlewares=self._middlewares,
+                middlewares=self._signed_middlewares if sign else self._middlewares,
             ) as response:
                 raw = await response.read()
                 return _decode(method, url.path, response.status, response.headers, raw)
+        except BitcapitalError:
+            # Ours already, e.g. a token-endpoint timeout raised by BearerAuth:
+            # it names the real cause better than a wrapper would.
+            raise
         except TimeoutError:
             raise RequestTimeout(
                 f"no answer to {method} {url.path} within {self.timeout:g} s"

@@ -26,6 +26,11 @@ DEFAULT_LIFETIME: Final = 3600.0
 # expires_in <= 0 means "already expired"; a second's floor stops a tight loop.
 MIN_LIFETIME: Final = 1.0
 
+# A positive lifetime is the server's word and is honoured (rounding it up would
+# send tokens the server has already expired), down to this, below which
+# refreshing would spin.
+SHORTEST_LIFETIME: Final = 0.1
+
 # The spellings float() reads as infinity: a server saying so means "no expiry",
 # which we treat as absent; any other overflowing number is merely absurd.
 _INFINITY: Final = frozenset({"inf", "infinity"})
@@ -144,7 +149,9 @@ def _pick(data: Mapping[str, Any], *names: str) -> Any:
 
 
 def _clamp(seconds: float) -> float:
-    return min(max(seconds, MIN_LIFETIME), MAX_LIFETIME)
+    if seconds <= 0:
+        return MIN_LIFETIME
+    return min(max(seconds, SHORTEST_LIFETIME), MAX_LIFETIME)
 
 
 def _read_lifetime(value: Any) -> float | None:

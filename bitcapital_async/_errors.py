@@ -17,6 +17,8 @@ Every error derives from one root, so ``except BitcapitalError`` catches them al
     ├── TransportError                 an API call got no HTTP answer
     │   └── RequestTimeout             ... in time; also a ``TimeoutError``
     ├── DiscoveryError                 authorization server metadata unusable
+    ├── SignatureError                 a postback's signature is missing or wrong
+    │   └── SignatureExpired           ... or right but outside the time window
     └── ValidationError                a server answer that does not fit its model
 
 None of them keeps or chains aiohttp's ``ClientResponseError`` or ``RequestInfo``:
@@ -40,6 +42,8 @@ __all__ = [
     "OAuthError",
     "RequestTimeout",
     "SessionExpired",
+    "SignatureError",
+    "SignatureExpired",
     "TokenEndpointTimeout",
     "TokenEndpointUnreachable",
     "TransportError",
@@ -201,6 +205,36 @@ class RequestTimeout(TransportError, TimeoutError):
 
 class DiscoveryError(BitcapitalError):
     """Authorization server metadata (RFC 8414) is missing, malformed or foreign."""
+
+
+class SignatureError(BitcapitalError):
+    """A postback's signature is missing, malformed or does not match.
+
+    Attributes:
+        reason: What was wrong, without the expected signature.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"postback rejected: {reason}")
+
+
+class SignatureExpired(SignatureError):
+    """A correctly signed postback whose timestamp is outside the window: a replay.
+
+    Attributes:
+        timestamp: The postback's timestamp, in seconds since the epoch.
+        skew: How far it is from the receiver's clock, in seconds (negative
+            when it is in the future).
+    """
+
+    def __init__(self, timestamp: float, skew: float, tolerance: float) -> None:
+        self.timestamp = timestamp
+        self.skew = skew
+        super().__init__(
+            f"timestamp is {abs(skew):.0f} s in the "
+            f"{'past' if skew >= 0 else 'future'}, beyond the {tolerance:g} s window"
+        )
 
 
 class ValidationError(BitcapitalError):

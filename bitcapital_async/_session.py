@@ -2,57 +2,169 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Literal
+
+import attrs
 
 from ._credentials import OAuthCredentials
 from ._errors import BitcapitalError
+from ._grants import ClientCredentialsGrant
 from .models import User
 
 if TYPE_CHECKING:
     from ._client import Bitcapital
 
-__all__ = ["Session"]
+__all__ = ["Session", "SessionEvent", "UnauthorizedHandler"]
 
 logger = logging.getLogger("bitcapital_async.session")
 
+SessionEventKind = Literal["login", "renewal", "logout", "expired"]
+SessionCallback = Callable[["SessionEvent"], object]
+# Told which user's session ended; may start a new session before returning.
+UnauthorizedHandler = Callable[[User | None], Awaitable[object]]
+
+
+@attrs.frozen
+class SessionEvent:
+    """A change of the session, as ``Session.subscribe`` callbacks receive it.
+
+    Attributes:
+        kind: ``login``, ``renewal`` (a new token for the same session),
+            ``logout`` (``destroy()``) or ``expired`` (renewal was impossible).
+        user: The session's user; for ``logout`` and ``expired``, the one who left.
+        credentials: The new token for ``login`` and ``renewal``, else ``None``.
+    """
+
+    kind: SessionEventKind
+    user: User | None
+    credentials: OAuthCredentials | None = None
+
 
 class Session:
-    """``client.session``: start, inspect and end the client's session."""
+    """``client.session``: start, watch and end the client's session.
 
-    def __init__(self, client: Bitcapital) -> None:
+    A session is either the client's own (client credentials) or a user's
+    (password grant, then refresh tokens). Either is renewed by itself, ahead of
+    expiry and after a 401. When a user session cannot be renewed (no refresh
+    token, or the server refuses it) it ends: ``current`` becomes ``None``, the
+    ``on_unauthorized`` handler may start a new session, and otherwise callers
+    get ``SessionExpired``.
+    """
+
+    def __init__(
+        self, client: Bitcapital, *, on_unauthorized: UnauthorizedHandler | None = None
+    ) -> None:
         self._client = client
         self.current: User | None = None
+        self.on_unauthorized = on_unauthorized
+        self._subscribers: list[SessionCallback] = []
+        client.tokens.subscribe(self._token_renewed)
+        client.tokens.on_session_end = self._ended
 
     @property
     def credentials(self) -> OAuthCredentials | None:
         """The current token, if any, whatever its state."""
         return self._client.tokens.current
 
+    async def password(
+        self, username: str, password: str, scopes: Iterable[str] | None = None
+    ) -> User:
+        """Log a user in (password grant), then load them with ``GET /users/me``.
+
+        The password is sent once and not kept; the session is then renewed with
+        its refresh token.
+
+        Raises:
+            InvalidGrant: The username or password was refused.
+            OAuthError: The token endpoint failed.
+            APIError: ``/users/me`` failed.
+        """
+        credentials = await self._client.tokens.password_login(
+            username, password, scope=scopes, scope_separator=","
+        )
+        user = await self._client.users.me()
+        self.current = user
+        await self._emit(SessionEvent("login", user, credentials))
+        return user
+
+    async def refresh(self) -> OAuthCredentials:
+        """Renew the session's token now (refresh-token grant for user sessions).
+
+        Never calls ``/users/me``; the old refresh token is kept when the server
+        sends none.
+
+        Raises:
+            SessionExpired: The session could not be renewed.
+        """
+        return await self._client.tokens.refresh()
+
     async def client_credentials(self) -> User:
         """Authenticate the client itself (RFC 6749 §4.4) and return its user.
 
-        A virtual token (no real user behind it) yields a user built from its
-        ``user_id`` without asking ``/users/me``.
+        Ends a user session if there is one. A virtual token (no real user behind
+        it) yields a user built from its ``user_id`` without asking ``/users/me``.
 
         Raises:
             OAuthError: The token endpoint refused the client or failed.
         """
-        credentials = await self._client.tokens.get_token()
+        tokens = self._client.tokens
+        if isinstance(tokens.grant, ClientCredentialsGrant):
+            credentials = await tokens.get_token()
+        else:
+            credentials = await tokens.use_client_credentials()
         if credentials.virtual:
             user = User(id=credentials.user_id, virtual=True)
         else:
             user = await self._client.users.me()
         self.current = user
+        await self._emit(SessionEvent("login", user, credentials))
         return user
 
     async def destroy(self) -> None:
-        """Revoke the token on the server (best effort), then forget it locally."""
+        """Revoke the token on the server (best effort), then forget the session."""
         credentials = self._client.tokens.current
         if credentials is not None:
             await self._revoke(credentials.access_token)
         await self._client.tokens.clear()
-        self.current = None
+        user, self.current = self.current, None
+        await self._emit(SessionEvent("logout", user))
+
+    def subscribe(self, callback: SessionCallback) -> None:
+        """Call ``callback(event)`` on every change: login, renewal, logout, expiry.
+
+        The callback may be a coroutine function; its errors are logged, not
+        raised.
+        """
+        self._subscribers.append(callback)
+
+    def unsubscribe(self, callback: SessionCallback) -> None:
+        """Stop calling ``callback``."""
+        if callback in self._subscribers:
+            self._subscribers.remove(callback)
+
+    async def _token_renewed(
+        self, credentials: OAuthCredentials, renewal: bool
+    ) -> None:
+        if renewal and self.current is not None:
+            await self._emit(SessionEvent("renewal", self.current, credentials))
+
+    async def _ended(self) -> None:
+        user, self.current = self.current, None
+        await self._emit(SessionEvent("expired", user))
+        if self.on_unauthorized is not None:
+            await self.on_unauthorized(user)
+
+    async def _emit(self, event: SessionEvent) -> None:
+        for callback in list(self._subscribers):
+            try:
+                result = callback(event)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                logger.exception("session subscriber failed on %s", event.kind)
 
     async def _revoke(self, access_token: str) -> None:
         try:

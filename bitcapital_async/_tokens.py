@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import datetime as dt
+import functools
 import inspect
 import logging
 import os
@@ -30,7 +31,14 @@ import attrs
 
 from ._credentials import DEFAULT_LIFETIME, OAuthCredentials
 from ._discovery import discover
-from ._errors import BitcapitalError, OAuthError, TokenEndpointTimeout
+from ._errors import BitcapitalError, OAuthError, SessionExpired, TokenEndpointTimeout
+from ._grants import (
+    ClientCredentialsGrant,
+    EndedGrant,
+    Grant,
+    PasswordGrant,
+    scope_tuple,
+)
 from ._token_endpoint import (
     ClientAuth,
     TokenEndpoint,
@@ -80,6 +88,9 @@ _REMEMBERED_TOKENS: Final = 8
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 TokenCallback = Callable[[OAuthCredentials], object]
+# Told of each new token, and whether it renews a session (True) or starts one.
+TokenListener = Callable[[OAuthCredentials, bool], object]
+SessionEndHook = Callable[[], Awaitable[None]]
 
 
 @attrs.define
@@ -168,6 +179,7 @@ class TokenManager:
         unauthorized_cooldown: float = UNAUTHORIZED_COOLDOWN,
         revocation_url: str | None = None,
         on_token: TokenCallback | None = None,
+        grant: Grant | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
@@ -184,7 +196,7 @@ class TokenManager:
             urlencode_basic=urlencode_basic,
             extra_params=dict(extra_params or {}),
         )
-        self.scope: tuple[str, ...] = _read_scope(scope)
+        self.scope: tuple[str, ...] = scope_tuple(scope)
         self.refresh_margin = refresh_margin
         self.default_lifetime = default_lifetime
         self.request_timeout = request_timeout
@@ -194,7 +206,12 @@ class TokenManager:
         self.unauthorized_cooldown = unauthorized_cooldown
         self.revocation_url = revocation_url
         self.on_token = on_token
+        # Called when a user session ends and cannot be renewed; it may start a
+        # new session (use_client_credentials, password_login) before returning.
+        self.on_session_end: SessionEndHook | None = None
         self.stats = TokenStats()
+        self._grant: Grant = grant or ClientCredentialsGrant(self.scope)
+        self._listeners: list[TokenListener] = []
         self._clock = clock
         self._sleep = sleep
 
@@ -239,8 +256,10 @@ class TokenManager:
         metadata = await discover(issuer)
         options.setdefault("revocation_url", metadata.revocation_endpoint)
         methods = metadata.token_endpoint_auth_methods_supported
-        if methods and "client_secret_basic" not in methods and (
-            "client_secret_post" in methods
+        if (
+            methods
+            and "client_secret_basic" not in methods
+            and ("client_secret_post" in methods)
         ):
             options.setdefault("client_auth", "client_secret_post")
         return cls(metadata.token_endpoint, client_id, client_secret, **options)
@@ -262,6 +281,11 @@ class TokenManager:
     def client_id(self) -> str:
         """The OAuth 2.0 client id."""
         return self._endpoint.client_id
+
+    @property
+    def grant(self) -> Grant:
+        """How the next token will be obtained (client credentials, refresh token…)."""
+        return self._grant
 
     @property
     def current(self) -> OAuthCredentials | None:
@@ -289,6 +313,9 @@ class TokenManager:
             return entry.credentials
 
         self.stats.waited += 1
+        if self._inflight is asyncio.current_task():
+            # on_session_end is asking for a token from inside the shared fetch.
+            return await self._refresh(background=False)
         task = self._inflight or self._start_fetch(background=False)
         return await asyncio.shield(task)
 
@@ -327,6 +354,67 @@ class TokenManager:
     async def clear(self) -> None:
         """Forget the cached token locally; the next ``get_token`` fetches anew."""
         self._entry = None
+
+    async def password_login(
+        self,
+        username: str,
+        password: str,
+        *,
+        scope: str | Iterable[str] | None = None,
+        scope_separator: str = " ",
+    ) -> OAuthCredentials:
+        """Log a user in with the password grant (RFC 6749 §4.3).
+
+        From then on the session is renewed with its refresh token, ahead of
+        expiry and after a 401, exactly like client-credentials tokens. The
+        password is sent once and not kept.
+
+        Raises:
+            InvalidGrant: The username or password was refused.
+            OAuthError: The token endpoint failed.
+        """
+        grant = PasswordGrant(username, password, scope_tuple(scope), scope_separator)
+        return await self._start(grant)
+
+    async def use_client_credentials(self) -> OAuthCredentials:
+        """Switch to (or restart) a client-credentials session and fetch its token."""
+        return await self._start(ClientCredentialsGrant(self.scope))
+
+    async def refresh(self) -> OAuthCredentials:
+        """Renew the token now, whatever its state; concurrent calls share one fetch.
+
+        Raises:
+            SessionExpired: A user session could not be renewed.
+            OAuthError: The token endpoint failed.
+        """
+        self._bind_loop()
+        if self._inflight is asyncio.current_task():
+            return await self._refresh(background=False)
+        task = self._inflight or self._start_fetch(background=False)
+        return await asyncio.shield(task)
+
+    def subscribe(self, listener: TokenListener) -> None:
+        """Call ``listener(credentials, renewal)`` on each new token."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: TokenListener) -> None:
+        """Stop calling ``listener``."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    async def _start(self, grant: Grant) -> OAuthCredentials:
+        """Begin a session with ``grant``, replacing whatever came before."""
+        self._bind_loop()
+        self._grant = grant
+        self._entry = None
+        if self._inflight is asyncio.current_task():
+            # Called from on_session_end, inside the fetch the waiters share.
+            return await self._refresh(background=False, starting=True)
+        if self._inflight is not None and not self._inflight.done():
+            # A renewal of the old session must not win over the new login.
+            self._inflight.cancel()
+        task = self._start_fetch(background=False, starting=True)
+        return await asyncio.shield(task)
 
     async def revoke(
         self,
@@ -369,7 +457,10 @@ class TokenManager:
         )
 
         # RFC 7009 §2.2: the token is gone locally even if the server errs later.
-        if self._entry is not None and self._entry.credentials.access_token == access_token:
+        if (
+            self._entry is not None
+            and self._entry.credentials.access_token == access_token
+        ):
             self._entry = None
         if not 200 <= status < 300:
             raise error_from_answer(status, content_type, body, secrets)
@@ -431,9 +522,12 @@ class TokenManager:
 
     # -- fetching -----------------------------------------------------------------
 
-    def _start_fetch(self, *, background: bool) -> asyncio.Task[OAuthCredentials]:
+    def _start_fetch(
+        self, *, background: bool, starting: bool = False
+    ) -> asyncio.Task[OAuthCredentials]:
         task = asyncio.get_running_loop().create_task(
-            self._refresh(background=background), name="bitcapital-token-refresh"
+            self._refresh(background=background, starting=starting),
+            name="bitcapital-token-refresh",
         )
         self._inflight = task
         self._tasks.add(task)
@@ -449,25 +543,50 @@ class TokenManager:
         if not task.cancelled():
             task.exception()
 
-    async def _refresh(self, *, background: bool) -> OAuthCredentials:
+    async def _refresh(
+        self, *, background: bool, starting: bool = False
+    ) -> OAuthCredentials:
+        grant = self._grant
         try:
-            credentials, sent_at = await self._fetch_with_retries()
+            credentials, sent_at = await self._fetch_with_retries(grant)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             self.stats.failures += 1
+            if grant.ends_session(exc) and grant is self._grant:
+                return await self._end_session(exc)
             self._after_failure(exc)
             raise
+
+        if grant is not self._grant:
+            # A new login replaced the grant while this fetch was in flight.
+            return await self._refresh(background=False, starting=True)
+        self._grant = grant.next_grant(credentials)
+        credentials = grant.accept(credentials)
 
         # Read only now: a 401 that came while this fetch was in flight (a
         # background refresh, say) makes its token the answer to that 401.
         from_unauthorized = self._unauthorized_pending
         self._unauthorized_pending = False
         self._install(credentials, sent_at, from_unauthorized=from_unauthorized)
-        await self._notify(credentials)
+        await self._notify(credentials, renewal=not starting)
         return credentials
 
-    async def _fetch_with_retries(self) -> tuple[OAuthCredentials, float]:
+    async def _end_session(self, cause: Exception) -> OAuthCredentials:
+        """The user session cannot be renewed: forget it, then let the hook act."""
+        logger.info("session ended: %s", _describe(cause))
+        self._entry = None
+        self._grant = EndedGrant()
+        if self.on_session_end is not None:
+            await self.on_session_end()
+        entry = self._entry
+        if entry is not None and self._clock() < entry.expires_at:
+            return entry.credentials
+        raise SessionExpired(
+            "the session expired and could not be renewed; log in again"
+        ) from cause
+
+    async def _fetch_with_retries(self, grant: Grant) -> tuple[OAuthCredentials, float]:
         deadline = self._clock() + self.refresh_timeout
         attempt = 0
         while True:
@@ -483,7 +602,9 @@ class TokenManager:
                 )
 
             try:
-                return await self._fetch_once(min(self.request_timeout, remaining))
+                return await self._fetch_once(
+                    grant, min(self.request_timeout, remaining)
+                )
             except OAuthError as exc:
                 if exc.retryable and exc.retry_after is not None:
                     # The server's cooldown binds every later refresh too, even
@@ -528,9 +649,11 @@ class TokenManager:
         logger.debug("token endpoint cooling down for %.1f s more", wait)
         raise error
 
-    async def _fetch_once(self, timeout: float) -> tuple[OAuthCredentials, float]:
+    async def _fetch_once(
+        self, grant: Grant, timeout: float
+    ) -> tuple[OAuthCredentials, float]:
         """One token request; the token and the monotonic time it was sent."""
-        grant = self._grant()
+        params = grant.params()
         session = self._session_for_tokens()
         sent_at = self._clock()
         issued_at = dt.datetime.now(dt.UTC)
@@ -538,7 +661,7 @@ class TokenManager:
 
         status, content_type, body, retry_after = await self._endpoint.post(
             session,
-            self._endpoint.form(grant),
+            self._endpoint.form(params),
             timeout=timeout,
             secrets=self._secrets(),
         )
@@ -555,18 +678,14 @@ class TokenManager:
         )
         return credentials, sent_at
 
-    def _grant(self) -> dict[str, str]:
-        """The grant parameters of the next token request."""
-        grant = {"grant_type": "client_credentials"}
-        if self.scope:
-            # RFC 6749 §3.3: scopes are joined with spaces.
-            grant["scope"] = " ".join(self.scope)
-        return grant
-
     def _secrets(self) -> tuple[str | None, ...]:
         # The recent tokens include the current one and any just dropped by
         # invalidate() or clear(), which a server may still echo.
-        return (self._endpoint.client_secret, *self._recent_tokens)
+        return (
+            self._endpoint.client_secret,
+            *self._grant.secrets(),
+            *self._recent_tokens,
+        )
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -640,29 +759,29 @@ class TokenManager:
             logger.debug("token fetch failed: %s", _describe(exc))
         self._failing = True
 
-    async def _notify(self, credentials: OAuthCredentials) -> None:
-        if self.on_token is None:
-            return
-        try:
-            result = self.on_token(credentials)
-            if inspect.isawaitable(result):
-                await result
-        except Exception:
-            logger.exception("on_token callback failed")
+    async def _notify(self, credentials: OAuthCredentials, *, renewal: bool) -> None:
+        callbacks: list[tuple[str, Callable[[], object]]] = [
+            ("token listener", functools.partial(listener, credentials, renewal))
+            for listener in self._listeners
+        ]
+        if self.on_token is not None:
+            callbacks.append(
+                ("on_token", functools.partial(self.on_token, credentials))
+            )
+        for name, callback in callbacks:
+            try:
+                result = callback()
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                # A callback's bug must not cost the caller its token.
+                logger.exception("%s callback failed", name)
 
     def _state(self, now: float) -> str:
         entry = self._entry
         if entry is None or now >= entry.expires_at:
             return "expired"
         return "stale" if now >= entry.refresh_at else "fresh"
-
-
-def _read_scope(scope: str | Iterable[str] | None) -> tuple[str, ...]:
-    if scope is None:
-        return ()
-    if isinstance(scope, str):
-        return tuple(scope.replace(",", " ").split())
-    return tuple(part for item in scope for part in str(item).split())
 
 
 def _describe(exc: BaseException) -> str:

@@ -17,6 +17,7 @@ def run(
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BITCAPITAL_")}
     return subprocess.run(
         [sys.executable, "-m", "bitcapital_async", *args],
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=120,
@@ -79,6 +80,31 @@ class TestToken:
         assert info["access_token"].endswith("(43 chars)")
         assert info["scope"] == "users:read wallets:read payments:read"
         assert "embedded sandbox" in result.stderr
+
+    def test_password_login_from_the_environment(self):
+        """--username logs a user in with the password from BITCAPITAL_PASSWORD."""
+        result = run(
+            "token",
+            "--json",
+            "--username",
+            "ana@sandbox.invalid",
+            env={"BITCAPITAL_PASSWORD": "demo-password"},
+        )
+
+        info = json.loads(result.stdout)
+        assert result.returncode == 0, result.stderr
+        assert info["virtual"] is False
+        assert "demo-password" not in result.stdout
+
+    def test_no_password_without_a_terminal(self):
+        """Without BITCAPITAL_PASSWORD and no terminal to ask in, one clear error."""
+        result = run("token", "--username", "ana@sandbox.invalid")
+
+        assert result.returncode == 1
+        assert result.stderr.endswith(
+            "bitcapital-async: error: no password: set BITCAPITAL_PASSWORD "
+            "or run in a terminal to be asked\n"
+        )
 
     def test_wrong_secret_is_one_clear_line(self):
         """A wrong secret prints one line naming the error and exits 1."""

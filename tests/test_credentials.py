@@ -11,7 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bitcapital_async import OAuthCredentials, OAuthError
-from bitcapital_async._credentials import MAX_LIFETIME, MIN_LIFETIME
+from bitcapital_async._credentials import (
+    MAX_LIFETIME,
+    MIN_LIFETIME,
+    SHORTEST_LIFETIME,
+)
 
 ISSUED_AT = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
@@ -79,6 +83,13 @@ class TestExpiresIn:
         assert credentials.expires_in == 900.0
         assert len(caplog.records) == 1
 
+    @pytest.mark.parametrize(("value", "expected"), [(0.3, 0.3), (1e-9, 0.1)])
+    def test_short_positive_lifetime_is_honoured(self, value, expected):
+        """A positive sub-second lifetime is kept, down to 0.1 s against spinning."""
+        credentials = read(expires_in=value)
+
+        assert credentials.expires_in == expected
+
     @pytest.mark.parametrize(
         "value", [0, -5, "0", "-1", -1e9, pytest.param(-(10**400), id="-10**400")]
     )
@@ -111,10 +122,10 @@ class TestExpiresIn:
         )
     )
     def test_any_value_gives_a_bounded_lifetime(self, value):
-        """Whatever ``expires_in`` holds, the lifetime is from a second to a year."""
+        """Whatever ``expires_in`` holds, the lifetime is from 0.1 s to a year."""
         credentials = read(expires_in=value)
 
-        assert MIN_LIFETIME <= credentials.expires_in <= MAX_LIFETIME
+        assert SHORTEST_LIFETIME <= credentials.expires_in <= MAX_LIFETIME
         assert credentials.expires_at == ISSUED_AT + dt.timedelta(
             seconds=credentials.expires_in
         )

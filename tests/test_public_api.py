@@ -8,6 +8,7 @@ def test_all_is_sorted_and_exact():
     assert bitcapital_async.__all__ == sorted(bitcapital_async.__all__)
     assert bitcapital_async.__all__ == [
         "APIError",
+        "BankAccount",
         "BearerAuth",
         "Bitcapital",
         "BitcapitalError",
@@ -18,10 +19,16 @@ def test_all_is_sorted_and_exact():
         "InvalidScope",
         "OAuthCredentials",
         "OAuthError",
+        "Page",
+        "Recipient",
+        "RequestSigner",
         "RequestTimeout",
         "Response",
         "Session",
+        "SessionEvent",
         "SessionExpired",
+        "SignatureError",
+        "SignatureExpired",
         "TokenEndpointTimeout",
         "TokenEndpointUnreachable",
         "TokenManager",
@@ -31,6 +38,8 @@ def test_all_is_sorted_and_exact():
         "UnsupportedGrantType",
         "ValidationError",
         "__version__",
+        "read_postback",
+        "verify_postback",
     ]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from .._version import __version__
+from ._api import SandboxAPI, mount_api
 from ._faults import Faults, Route
 from ._oauth import (
     DEMO_CLIENT_ID,
@@ -178,6 +179,7 @@ class Sandbox:
         app.router.add_get("/", self._status)
         app.router.add_get("/status", self._status)
         app.router.add_get("/users/me", self._me)
+        self.api: SandboxAPI = mount_api(self, app)
         return app
 
     @web.middleware

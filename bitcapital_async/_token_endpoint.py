@@ -136,6 +136,32 @@ class TokenEndpoint:
                 retryable=True,
             ) from None
 
+    async def revoke(
+        self,
+        session: aiohttp.ClientSession,
+        url: str,
+        token: str,
+        *,
+        token_type_hint: str | None,
+        extra_params: Mapping[str, str] | None,
+        timeout: float,
+        secrets: Iterable[str | None],
+    ) -> None:
+        """Revoke ``token`` at ``url`` as RFC 7009 §2.1 asks.
+
+        Raises:
+            OAuthError: The server refused, or gave no answer.
+        """
+        secrets = tuple(secrets)
+        form = {"token": token, **(extra_params or {})}
+        if token_type_hint:
+            form["token_type_hint"] = token_type_hint
+        status, content_type, body, _ = await self.post(
+            session, self.client_form(form), timeout=timeout, secrets=secrets, url=url
+        )
+        if not 200 <= status < 300:
+            raise error_from_answer(status, content_type, body, secrets)
+
 
 def basic_authorization(client_id: str, client_secret: str, *, urlencode: bool) -> str:
     """``Basic base64(id:secret)``, each part form-urlencoded first if asked."""

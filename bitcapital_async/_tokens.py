@@ -16,22 +16,20 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import datetime as dt
 import functools
 import inspect
 import logging
 import os
-import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Final
 
-import aiohttp
 import attrs
 
 from ._credentials import DEFAULT_LIFETIME, OAuthCredentials
 from ._discovery import discover
-from ._errors import BitcapitalError, OAuthError, SessionExpired, TokenEndpointTimeout
+from ._errors import BitcapitalError, OAuthError, SessionExpired
+from ._fetcher import TokenFetcher
 from ._grants import (
     ClientCredentialsGrant,
     EndedGrant,
@@ -39,12 +37,8 @@ from ._grants import (
     PasswordGrant,
     scope_tuple,
 )
-from ._token_endpoint import (
-    ClientAuth,
-    TokenEndpoint,
-    error_from_answer,
-    parse_token_answer,
-)
+from ._stats import TokenStats
+from ._token_endpoint import ClientAuth, TokenEndpoint
 
 __all__ = ["TokenManager", "TokenStats"]
 
@@ -61,14 +55,6 @@ DEFAULT_REQUEST_TIMEOUT: Final = 10.0
 DEFAULT_REFRESH_TIMEOUT: Final = 30.0
 
 DEFAULT_MAX_ATTEMPTS: Final = 4
-
-# Full-jitter exponential back-off: the n-th wait is uniform in
-# [0, min(cap, base * 2**n)].
-BACKOFF_BASE: Final = 0.5
-BACKOFF_CAP: Final = 10.0
-
-# A Retry-After longer than this is a misconfigured server, not advice.
-RETRY_AFTER_CAP: Final = 60.0
 
 # Refresh damping, as azure-identity does: a server that re-issues the same token,
 # or whose refreshes keep failing, is not asked more often than this.
@@ -91,31 +77,6 @@ TokenCallback = Callable[[OAuthCredentials], object]
 # Told of each new token, and whether it renews a session (True) or starts one.
 TokenListener = Callable[[OAuthCredentials, bool], object]
 SessionEndHook = Callable[[], Awaitable[None]]
-
-
-@attrs.define
-class TokenStats:
-    """Counters of what the token manager did, for dashboards and tests.
-
-    Attributes:
-        fetches: HTTP requests sent to the token endpoint, retries included.
-        refreshes: New tokens obtained.
-        failures: Refreshes that ended without a token.
-        retries: Token requests repeated after a retryable failure.
-        background_refreshes: Refreshes started while the token was still valid.
-        waited: Callers of ``get_token`` that had to wait for a token.
-        invalidations: Tokens dropped by ``invalidate`` after a 401.
-        damped_invalidations: ``invalidate`` calls ignored by the 401 damping.
-    """
-
-    fetches: int = 0
-    refreshes: int = 0
-    failures: int = 0
-    retries: int = 0
-    background_refreshes: int = 0
-    waited: int = 0
-    invalidations: int = 0
-    damped_invalidations: int = 0
 
 
 @attrs.frozen
@@ -185,9 +146,6 @@ class TokenManager:
     ) -> None:
         if client_auth not in ("client_secret_basic", "client_secret_post"):
             raise ValueError(f"unknown client_auth {client_auth!r}")
-        if max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
-
         self._endpoint = TokenEndpoint(
             token_url,
             client_id,
@@ -198,10 +156,6 @@ class TokenManager:
         )
         self.scope: tuple[str, ...] = scope_tuple(scope)
         self.refresh_margin = refresh_margin
-        self.default_lifetime = default_lifetime
-        self.request_timeout = request_timeout
-        self.refresh_timeout = refresh_timeout
-        self.max_attempts = max_attempts
         self.min_refresh_interval = min_refresh_interval
         self.unauthorized_cooldown = unauthorized_cooldown
         self.revocation_url = revocation_url
@@ -210,15 +164,21 @@ class TokenManager:
         # new session (use_client_credentials, password_login) before returning.
         self.on_session_end: SessionEndHook | None = None
         self.stats = TokenStats()
+        self._fetcher = TokenFetcher(
+            self._endpoint,
+            self.stats,
+            clock=clock,
+            sleep=sleep,
+            request_timeout=request_timeout,
+            refresh_timeout=refresh_timeout,
+            max_attempts=max_attempts,
+            default_lifetime=default_lifetime,
+        )
         self._grant: Grant = grant or ClientCredentialsGrant(self.scope)
         self._listeners: list[TokenListener] = []
         self._clock = clock
-        self._sleep = sleep
 
         self._entry: _Entry | None = None
-        self._not_before = 0.0
-        # The error that set a Retry-After cooldown, for callers arriving during it.
-        self._cooldown_error: OAuthError | None = None
         self._failing = False
         self._recent_tokens: collections.deque[str] = collections.deque(
             maxlen=_REMEMBERED_TOKENS
@@ -227,7 +187,6 @@ class TokenManager:
         # Loop-bound state, made lazily and remade on a new loop or process.
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pid = os.getpid()
-        self._session: aiohttp.ClientSession | None = None
         self._inflight: asyncio.Task[OAuthCredentials] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -444,26 +403,22 @@ class TokenManager:
                 return
         access_token = token if isinstance(token, str) else token.access_token
 
-        form = {"token": access_token, **(extra_params or {})}
-        if token_type_hint:
-            form["token_type_hint"] = token_type_hint
         secrets = (*self._secrets(), access_token)
-        status, content_type, body, _ = await self._endpoint.post(
-            self._session_for_tokens(),
-            self._endpoint.client_form(form),
-            timeout=self.request_timeout,
-            secrets=secrets,
-            url=self.revocation_url,
-        )
-
-        # RFC 7009 §2.2: the token is gone locally even if the server errs later.
-        if (
-            self._entry is not None
-            and self._entry.credentials.access_token == access_token
-        ):
-            self._entry = None
-        if not 200 <= status < 300:
-            raise error_from_answer(status, content_type, body, secrets)
+        try:
+            await self._endpoint.revoke(
+                self._fetcher.http(),
+                self.revocation_url,
+                access_token,
+                token_type_hint=token_type_hint,
+                extra_params=extra_params,
+                timeout=self._fetcher.request_timeout,
+                secrets=secrets,
+            )
+        finally:
+            # RFC 7009 §2.2: the token is gone here even if the server erred.
+            entry = self._entry
+            if entry is not None and entry.credentials.access_token == access_token:
+                self._entry = None
         logger.debug("token revoked")
 
     async def aclose(self) -> None:
@@ -479,12 +434,7 @@ class TokenManager:
         self._tasks.clear()
         self._inflight = None
 
-        if self._session is not None and not self._session.closed:
-            if self._loop is asyncio.get_running_loop():
-                await self._session.close()
-            else:
-                self._session.detach()
-        self._session = None
+        await self._fetcher.close(same_loop=self._loop is asyncio.get_running_loop())
 
     async def __aenter__(self) -> TokenManager:
         return self
@@ -502,23 +452,11 @@ class TokenManager:
 
         # A new loop (another asyncio.run) or a forked child: the old tasks,
         # session and connections belong to someone else. The token stays valid.
-        if self._session is not None:
-            self._session.detach()
-        self._session = None
+        self._fetcher.forget_session()
         self._inflight = None
         self._tasks = set()
         self._loop = loop
         self._pid = pid
-
-    def _session_for_tokens(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            # Token calls are rare; fresh connections avoid sharing sockets
-            # with a forked parent or a dead loop.
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(force_close=True),
-                middlewares=(),
-            )
-        return self._session
 
     # -- fetching -----------------------------------------------------------------
 
@@ -548,7 +486,9 @@ class TokenManager:
     ) -> OAuthCredentials:
         grant = self._grant
         try:
-            credentials, sent_at = await self._fetch_with_retries(grant)
+            credentials, sent_at = await self._fetcher.fetch(
+                grant, requested_scope=self.scope, secrets=self._secrets
+            )
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -586,98 +526,6 @@ class TokenManager:
             "the session expired and could not be renewed; log in again"
         ) from cause
 
-    async def _fetch_with_retries(self, grant: Grant) -> tuple[OAuthCredentials, float]:
-        deadline = self._clock() + self.refresh_timeout
-        attempt = 0
-        while True:
-            attempt += 1
-            self._raise_if_cooling_down(deadline)
-            await self._wait_until(self._not_before, deadline)
-            remaining = deadline - self._clock()
-            if remaining <= 0:
-                raise TokenEndpointTimeout(
-                    "timeout",
-                    f"no token within the refresh budget of {self.refresh_timeout:g} s",
-                    retryable=True,
-                )
-
-            try:
-                return await self._fetch_once(
-                    grant, min(self.request_timeout, remaining)
-                )
-            except OAuthError as exc:
-                if exc.retryable and exc.retry_after is not None:
-                    # The server's cooldown binds every later refresh too, even
-                    # once this one gives up.
-                    self._not_before = self._clock() + exc.retry_after
-                    self._cooldown_error = exc
-                if not exc.retryable or attempt >= self.max_attempts:
-                    raise
-                delay = self._backoff(attempt, exc.retry_after)
-                if self._clock() + delay >= deadline:
-                    raise
-                self.stats.retries += 1
-                logger.debug(
-                    "token request failed (%s); retry %d in %.2f s",
-                    exc.error,
-                    attempt,
-                    delay,
-                )
-                self._not_before = self._clock() + delay
-
-    def _raise_if_cooling_down(self, deadline: float) -> None:
-        """Fail at once when the server's Retry-After outlasts this refresh's budget.
-
-        Waiting it out would only end in a timeout, and asking anyway is what the
-        server asked us not to do (MSAL's negative cache does the same).
-        """
-        last = self._cooldown_error
-        if last is None or self._not_before < deadline:
-            return
-
-        wait = self._not_before - self._clock()
-        error = type(last)(
-            last.error,
-            last.description,
-            status=last.status,
-            retryable=True,
-            error_uri=last.error_uri,
-            content_type=last.content_type,
-            body_snippet=last.body_snippet,
-        )
-        error.retry_after = wait
-        logger.debug("token endpoint cooling down for %.1f s more", wait)
-        raise error
-
-    async def _fetch_once(
-        self, grant: Grant, timeout: float
-    ) -> tuple[OAuthCredentials, float]:
-        """One token request; the token and the monotonic time it was sent."""
-        params = grant.params()
-        session = self._session_for_tokens()
-        sent_at = self._clock()
-        issued_at = dt.datetime.now(dt.UTC)
-        self.stats.fetches += 1
-
-        status, content_type, body, retry_after = await self._endpoint.post(
-            session,
-            self._endpoint.form(params),
-            timeout=timeout,
-            secrets=self._secrets(),
-        )
-        credentials = parse_token_answer(
-            status,
-            content_type,
-            body,
-            retry_after,
-            issued_at=issued_at,
-            default_lifetime=self.default_lifetime,
-            requested_scope=self.scope,
-            secrets=self._secrets(),
-            retry_after_cap=RETRY_AFTER_CAP,
-        )
-        return credentials, sent_at
-
     def _secrets(self) -> tuple[str | None, ...]:
         # The recent tokens include the current one and any just dropped by
         # invalidate() or clear(), which a server may still echo.
@@ -686,16 +534,6 @@ class TokenManager:
             *self._grant.secrets(),
             *self._recent_tokens,
         )
-
-    def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return retry_after
-        return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1)))
-
-    async def _wait_until(self, when: float, deadline: float) -> None:
-        delay = when - self._clock()
-        if delay > 0:
-            await self._sleep(min(delay, max(deadline - self._clock(), 0.0)))
 
     def _install(
         self, credentials: OAuthCredentials, sent_at: float, *, from_unauthorized: bool
@@ -720,7 +558,7 @@ class TokenManager:
             for token in (credentials.access_token, credentials.refresh_token)
             if token and token not in self._recent_tokens
         )
-        self._cooldown_error = None
+        self._fetcher.cooled_down()
         self._entry = _Entry(
             credentials,
             refresh_at=refresh_at,

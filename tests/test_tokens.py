@@ -879,7 +879,7 @@ class TestConstruction:
         manager = TokenManager("http://x/token", "id", "s")
 
         assert manager._loop is None
-        assert manager._session is None
+        assert manager._fetcher.session is None
         assert manager.current is None
 
 

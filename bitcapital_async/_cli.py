@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import getpass
+import importlib.util
 import json
 import math
 import os
@@ -32,12 +33,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        return asyncio.run(args.run(args))
+        status: int = asyncio.run(args.run(args))
     except BitcapitalError as exc:
         print(f"bitcapital-async: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    return status
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -151,7 +153,8 @@ async def _token(args: argparse.Namespace) -> int:
         else:
             user = await client.session.client_credentials()
         credentials = client.session.credentials
-        assert credentials is not None
+        if credentials is None:  # pragma: no cover - a login always leaves a token
+            raise BitcapitalError("no token after login")
 
     info = _describe_token(credentials, user_id=user.id)
     if args.json:
@@ -296,14 +299,16 @@ async def _progress(
     def elapsed() -> float:
         return min(time.monotonic() - started, duration)
 
-    try:
-        from rich.console import Console  # noqa: PLC0415 - the cli extra is optional
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-    except ImportError:
-        Progress = None  # type: ignore[assignment,misc]  # noqa: N806
-
     async def report_rich() -> None:
-        assert Progress is not None
+        # Imported here: rich comes with the optional cli extra.
+        from rich.console import Console  # noqa: PLC0415
+        from rich.progress import (  # noqa: PLC0415
+            BarColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         columns = (
             TextColumn("demo"),
             BarColumn(),
@@ -327,7 +332,8 @@ async def _progress(
         finally:
             print(f"{elapsed():5.1f}/{duration:g} s  {status()}", file=out, flush=True)
 
-    task = asyncio.create_task(report_rich() if Progress else report_plain())
+    has_rich = importlib.util.find_spec("rich") is not None
+    task = asyncio.create_task(report_rich() if has_rich else report_plain())
     try:
         yield
     finally:

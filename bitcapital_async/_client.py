@@ -216,7 +216,10 @@ class Bitcapital:
         return cls(base_url, client_id, client_secret, **options)
 
     def __repr__(self) -> str:
-        return f"Bitcapital(base_url={str(self.base_url)!r}, client_id={self.tokens.client_id!r})"
+        return (
+            f"Bitcapital(base_url={str(self.base_url)!r}, "
+            f"client_id={self.tokens.client_id!r})"
+        )
 
     async def __aenter__(self) -> Bitcapital:
         return self

@@ -55,7 +55,7 @@ class OAuthCredentials:
     """
 
     access_token: str = attrs.field(repr=False)
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - a scheme name, not a secret
     expires_in: float
     expires_at: dt.datetime
     refresh_token: str | None = attrs.field(default=None, repr=False)

@@ -6,7 +6,7 @@ Every error derives from one root, so ``except BitcapitalError`` catches them al
     ├── OAuthError                     the token endpoint refused or failed
     │   ├── InvalidRequest             RFC 6749 §5.2 ``invalid_request``
     │   ├── InvalidClient              ``invalid_client`` (wrong id or secret)
-    │   ├── InvalidGrant               ``invalid_grant`` (bad password, dead refresh token)
+    │   ├── InvalidGrant               ``invalid_grant`` (bad password, refresh token)
     │   ├── UnauthorizedClient         ``unauthorized_client``
     │   ├── UnsupportedGrantType       ``unsupported_grant_type``
     │   ├── InvalidScope               ``invalid_scope``

@@ -91,7 +91,7 @@ class TokenFetcher:
         return self.session
 
     def forget_session(self) -> None:
-        """Drop the session without closing it: it belongs to another loop or process."""
+        """Drop the session unclosed: it belongs to another loop or process."""
         if self.session is not None:
             self.session.detach()
         self.session = None

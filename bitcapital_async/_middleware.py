@@ -36,7 +36,7 @@ class BearerAuth:
 
     def __init__(
         self, token_manager: TokenManager, *, base_url: str | URL | None = None
-    ):
+    ) -> None:
         self.token_manager = token_manager
         self._origin = _origin(URL(base_url or token_manager.token_url))
 

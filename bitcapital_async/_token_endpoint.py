@@ -93,7 +93,10 @@ class TokenEndpoint:
         secrets: Iterable[str | None] = (),
         url: str | None = None,
     ) -> tuple[int, str | None, bytes, str | None]:
-        """POST a form with client authentication; return status, type, body, Retry-After.
+        """POST a form with client authentication.
+
+        Returns:
+            The status, content type, body and ``Retry-After`` header.
 
         Raises:
             TokenEndpointTimeout: No answer within ``timeout`` seconds.
@@ -245,7 +248,7 @@ def _decode(content_type: str | None, body: bytes) -> Any:
     return None
 
 
-def _reject_constant(name: str) -> float:
+def _reject_constant(_name: str) -> float:
     # NaN and Infinity are not JSON; a lifetime reading them becomes "absent".
     return math.nan
 

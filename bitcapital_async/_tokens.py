@@ -268,14 +268,14 @@ class TokenManager:
         if entry is not None and now < entry.expires_at:
             if now >= entry.refresh_at and self._inflight is None:
                 self.stats.background_refreshes += 1
-                self._start_fetch(background=True)
+                self._start_fetch()
             return entry.credentials
 
         self.stats.waited += 1
         if self._inflight is asyncio.current_task():
             # on_session_end is asking for a token from inside the shared fetch.
-            return await self._refresh(background=False)
-        task = self._inflight or self._start_fetch(background=False)
+            return await self._refresh()
+        task = self._inflight or self._start_fetch()
         return await asyncio.shield(task)
 
     async def invalidate(self, token: OAuthCredentials | str) -> bool:
@@ -348,8 +348,8 @@ class TokenManager:
         """
         self._bind_loop()
         if self._inflight is asyncio.current_task():
-            return await self._refresh(background=False)
-        task = self._inflight or self._start_fetch(background=False)
+            return await self._refresh()
+        task = self._inflight or self._start_fetch()
         return await asyncio.shield(task)
 
     def subscribe(self, listener: TokenListener) -> None:
@@ -368,18 +368,18 @@ class TokenManager:
         self._entry = None
         if self._inflight is asyncio.current_task():
             # Called from on_session_end, inside the fetch the waiters share.
-            return await self._refresh(background=False, starting=True)
+            return await self._refresh(starting=True)
         if self._inflight is not None and not self._inflight.done():
             # A renewal of the old session must not win over the new login.
             self._inflight.cancel()
-        task = self._start_fetch(background=False, starting=True)
+        task = self._start_fetch(starting=True)
         return await asyncio.shield(task)
 
     async def revoke(
         self,
         token: OAuthCredentials | str | None = None,
         *,
-        token_type_hint: str | None = "access_token",
+        token_type_hint: str | None = "access_token",  # noqa: S107 - a hint name
         extra_params: Mapping[str, str] | None = None,
     ) -> None:
         """Revoke a token at ``revocation_url`` (RFC 7009) and forget it here.
@@ -460,11 +460,9 @@ class TokenManager:
 
     # -- fetching -----------------------------------------------------------------
 
-    def _start_fetch(
-        self, *, background: bool, starting: bool = False
-    ) -> asyncio.Task[OAuthCredentials]:
+    def _start_fetch(self, *, starting: bool = False) -> asyncio.Task[OAuthCredentials]:
         task = asyncio.get_running_loop().create_task(
-            self._refresh(background=background, starting=starting),
+            self._refresh(starting=starting),
             name="bitcapital-token-refresh",
         )
         self._inflight = task
@@ -481,9 +479,7 @@ class TokenManager:
         if not task.cancelled():
             task.exception()
 
-    async def _refresh(
-        self, *, background: bool, starting: bool = False
-    ) -> OAuthCredentials:
+    async def _refresh(self, *, starting: bool = False) -> OAuthCredentials:
         grant = self._grant
         try:
             credentials, sent_at = await self._fetcher.fetch(
@@ -500,7 +496,7 @@ class TokenManager:
 
         if grant is not self._grant:
             # A new login replaced the grant while this fetch was in flight.
-            return await self._refresh(background=False, starting=True)
+            return await self._refresh(starting=True)
         self._grant = grant.next_grant(credentials)
         credentials = grant.accept(credentials)
 

@@ -15,7 +15,7 @@ def run(
     *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BITCAPITAL_")}
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - our own module, fixed arguments
         [sys.executable, "-m", "bitcapital_async", *args],
         stdin=subprocess.DEVNULL,
         capture_output=True,

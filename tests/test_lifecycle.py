@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 from bitcapital_async import Bitcapital
@@ -32,7 +33,7 @@ class TestAcrossLifetimes:
         assert sandbox.counters.expired_tokens == 0
         assert sandbox.counters.unauthorized == 0
         assert 4 <= len(issued) <= 9
-        for old, new in zip(issued, issued[1:], strict=False):
+        for old, new in itertools.pairwise(issued):
             assert new.issued_at < old.expires_at
         assert client.tokens.stats.waited == 50
         assert client.tokens.stats.background_refreshes == len(issued) - 1

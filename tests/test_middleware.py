@@ -173,9 +173,11 @@ class TestUnauthorized:
         first = await manager.get_token()
         auth = BearerAuth(manager, base_url=other_origin.url())
 
-        async with aiohttp.ClientSession(middlewares=[auth]) as session:
-            async with session.post(other_origin.url("/flaky"), data=b'{"a":1}') as r:
-                status = r.status
+        async with (
+            aiohttp.ClientSession(middlewares=[auth]) as session,
+            session.post(other_origin.url("/flaky"), data=b'{"a":1}') as response,
+        ):
+            status = response.status
 
         second = manager.current
         assert status == 200

@@ -79,7 +79,7 @@ class TestPasswordLogin:
             assert client.session.current is None
 
     async def test_wrong_password_is_invalid_grant(self, sandbox):
-        """A wrong password raises InvalidGrant once, without retries, leaking nothing."""
+        """A wrong password raises InvalidGrant once, without retries or leaks."""
         async with make_client(sandbox) as client:
             with pytest.raises(InvalidGrant) as info:
                 await client.session.password(DEMO_USERNAME, "not-the-password")

@@ -77,7 +77,7 @@ def structure(data: object, cls: type[T]) -> T:
         raise error from leaf
 
 
-def unstructure(obj: object) -> Any:  # noqa: ANN401 - JSON has no finer type
+def unstructure(obj: object) -> Any:
     """Turn a model (or a list or dict of them) into JSON-ready data.
 
     Keys are the wire's camelCase, fields set to ``None`` are left out (as

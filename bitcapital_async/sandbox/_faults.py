@@ -75,7 +75,7 @@ class Faults:
         self._scripts[route].extend(replies)
 
     def take_down(self, route: Route, reply: Reply | None = None) -> None:
-        """Answer every call on ``route`` with ``reply`` (default: a 503) until restored."""
+        """Answer every call on ``route`` with ``reply`` (a 503) until restored."""
         self.down[route] = reply or Reply(
             status=503, body={"error": "temporarily_unavailable"}
         )

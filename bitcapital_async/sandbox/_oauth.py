@@ -174,7 +174,7 @@ class OAuthServer:
     # -- routes -------------------------------------------------------------------
 
     async def token(self, request: web.Request) -> web.Response:
-        """``POST /oauth/token``: the client-credentials, password and refresh grants."""
+        """``POST /oauth/token``: client-credentials, password and refresh grants."""
         client = self._authenticate_client(request.headers.get("Authorization", ""))
         if client is None:
             return oauth_error(401, "invalid_client", "client authentication failed")
@@ -192,7 +192,7 @@ class OAuthServer:
         )
 
     async def revoke(self, request: web.Request) -> web.Response:
-        """``POST /oauth/revoke``: Bitcapital's ``accessToken`` or RFC 7009's ``token``."""
+        """``POST /oauth/revoke``, by ``accessToken`` or RFC 7009 ``token``."""
         client = self._authenticate_client(request.headers.get("Authorization", ""))
         if client is None:
             return oauth_error(401, "invalid_client", "client authentication failed")

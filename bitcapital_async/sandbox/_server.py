@@ -204,7 +204,7 @@ class Sandbox:
             return reply.response()
         return await handler(request)
 
-    async def _status(self, request: web.Request) -> web.Response:
+    async def _status(self, _request: web.Request) -> web.Response:
         return web.json_response(
             {
                 "name": "bitcapital-sandbox",

@@ -1,4 +1,4 @@
-"""The generic TokenManager and BearerAuth against oidc-provider, a server we did not write."""
+"""TokenManager and BearerAuth against oidc-provider, a server we did not write."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import attrs
 from ._credentials import OAuthCredentials
 from ._errors import BitcapitalError
 from ._grants import ClientCredentialsGrant
-from .models import User
+from .models import OAuthSecretToken, SecretTokenResource, User, structure
 
 if TYPE_CHECKING:
     from ._client import Bitcapital
@@ -122,6 +122,29 @@ class Session:
         self.current = user
         await self._emit(SessionEvent("login", user, credentials))
         return user
+
+    async def secret_token(
+        self,
+        resources: Iterable[SecretTokenResource],
+        scopes: Iterable[str] | None = None,
+    ) -> OAuthSecretToken:
+        """A short-lived token limited to some resources (``POST /oauth/secret``).
+
+        Args:
+            resources: What the token may touch, e.g.
+                ``SecretTokenResource(entity="wallet", id=wallet_id)``.
+            scopes: The scopes it grants; by default the session's own.
+
+        Raises:
+            APIError: The server refused, e.g. for a scope the session lacks.
+        """
+        body: dict[str, object] = {
+            "resources": [{"entity": r.entity, "id": r.id} for r in resources]
+        }
+        if scopes is not None:
+            body["scopes"] = list(scopes)
+        data = await self._client.request("POST", "/oauth/secret", json=body)
+        return structure(data, OAuthSecretToken)
 
     async def destroy(self) -> None:
         """Revoke the token on the server (best effort), then forget the session."""

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from bitcapital_async import (
+    APIError,
     Bitcapital,
     InvalidGrant,
     InvalidScope,
@@ -18,7 +19,13 @@ from bitcapital_async._grants import (
     EndedGrant,
     RefreshTokenGrant,
 )
-from bitcapital_async.sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
+from bitcapital_async.models import SecretTokenResource
+from bitcapital_async.sandbox import (
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
+    Sandbox,
+    SandboxClient,
+)
 
 
 @pytest.fixture
@@ -284,3 +291,47 @@ class TestEvents:
         assert [r.getMessage() for r in caplog.records] == [
             "session subscriber failed on login"
         ]
+
+
+class TestSecretToken:
+    async def test_secret_token_for_a_wallet(self):
+        """secret_token() returns a token limited to the named resources."""
+        maker = SandboxClient(
+            client_id="maker",
+            client_secret="maker-secret",
+            scopes=("wallets:read", "users:secret_tokens:write"),
+        )
+        async with (
+            Sandbox(clients=[maker]) as sandbox,
+            Bitcapital(sandbox.url, "maker", "maker-secret") as client,
+        ):
+            token = await client.session.secret_token(
+                [SecretTokenResource(entity="wallet", id="w-1")],
+                scopes=["wallets:read"],
+            )
+
+        assert token.user == maker.user_id
+        assert token.scope == ["wallets:read"]
+        assert token.resources == [SecretTokenResource(entity="wallet", id="w-1")]
+        assert token.secret_token is not None
+        assert token.secret_token not in repr(token)
+
+    async def test_scope_the_maker_lacks_is_refused(self):
+        """Asking for a scope the session does not hold is a 403 APIError."""
+        maker = SandboxClient(
+            client_id="maker",
+            client_secret="maker-secret",
+            scopes=("wallets:read", "users:secret_tokens:write"),
+        )
+        async with (
+            Sandbox(clients=[maker]) as sandbox,
+            Bitcapital(sandbox.url, "maker", "maker-secret") as client,
+        ):
+            with pytest.raises(APIError) as info:
+                await client.session.secret_token(
+                    [SecretTokenResource(entity="wallet", id="w-1")],
+                    scopes=["wallets:write"],
+                )
+
+        assert info.value.status == 403
+        assert info.value.message == "a secret token cannot have scopes its maker lacks"

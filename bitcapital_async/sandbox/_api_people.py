@@ -7,14 +7,16 @@ products and the KYC preview.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import email.policy
+import secrets
 from email.parser import BytesParser
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from ._metrics import METRICS, domain_metric, kyc_preview
-from ._state import RECORD_KINDS, SandboxError
+from ._state import RECORD_KINDS, SandboxError, new_id
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -22,6 +24,9 @@ if TYPE_CHECKING:
     from ._api import Call, SandboxAPI
 
 __all__ = ["PeopleRoutes", "Route"]
+
+# Secret tokens are for handing a third party one short task.
+SECRET_TOKEN_LIFETIME = dt.timedelta(minutes=5)
 
 Route = tuple[
     str, str, "str | None", bool, "Callable[[Call], Awaitable[web.StreamResponse]]"
@@ -48,6 +53,13 @@ class PeopleRoutes:
             ("POST", "/users/{id}", "users:write", False, self.update_user),
             ("DELETE", "/users/{id}", "users:delete", False, self.delete_user),
             ("POST", "/mediators", "users:write", False, self.create_mediator),
+            (
+                "POST",
+                "/oauth/secret",
+                "users:secret_tokens:write",
+                False,
+                self.secret_token,
+            ),
             ("GET", "/consumers", "users:read", False, self.consumers),
             ("POST", "/consumers", "users:write", False, self.create_consumer),
             ("GET", "/consumers/{id}", "users:read", False, self.find_consumer),
@@ -117,6 +129,42 @@ class PeopleRoutes:
             return await self.create_consumer(call)
         user = self.people.add_user(call.body, str(role))
         return _json(self.people.render_user(user))
+
+    async def secret_token(self, call: Call) -> web.Response:
+        """``POST /oauth/secret``: a short-lived token limited to some resources."""
+        resources = call.body.get("resources")
+        if (
+            not isinstance(resources, list)
+            or not resources
+            or not all(
+                isinstance(r, dict) and r.get("entity") and r.get("id")
+                for r in resources
+            )
+        ):
+            raise SandboxError(400, "resources must be a list of {entity, id} objects")
+        scopes = call.body.get("scopes") or list(call.grant.scopes)
+        if not isinstance(scopes, list) or any(
+            s not in call.grant.scopes for s in scopes
+        ):
+            raise SandboxError(403, "a secret token cannot have scopes its maker lacks")
+
+        grant = call.grant
+        user_id = grant.user.user_id if grant.user else grant.client.user_id
+        now = dt.datetime.now(dt.UTC)
+        return _json(
+            {
+                "id": new_id(),
+                "secretToken": secrets.token_urlsafe(24),
+                "expires": (now + SECRET_TOKEN_LIFETIME).isoformat(),
+                "user": user_id,
+                "scope": scopes,
+                "resources": [
+                    {"entity": r["entity"], "id": r["id"]} for r in resources
+                ],
+                "createdAt": now.isoformat(),
+                "updatedAt": now.isoformat(),
+            }
+        )
 
     async def find_user(self, call: Call) -> web.Response:
         return _json(self.people.render_user(self.people.user(call.arg("id"))))

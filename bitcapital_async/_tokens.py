@@ -276,7 +276,7 @@ class TokenManager:
             # on_session_end is asking for a token from inside the shared fetch.
             return await self._refresh()
         task = self._inflight or self._start_fetch()
-        return await asyncio.shield(task)
+        return await _join(task)
 
     async def invalidate(self, token: OAuthCredentials | str) -> bool:
         """Drop ``token`` after the server refused it, if it is still the current one.
@@ -350,7 +350,7 @@ class TokenManager:
         if self._inflight is asyncio.current_task():
             return await self._refresh()
         task = self._inflight or self._start_fetch()
-        return await asyncio.shield(task)
+        return await _join(task)
 
     def subscribe(self, listener: TokenListener) -> None:
         """Call ``listener(credentials, renewal)`` on each new token."""
@@ -373,7 +373,7 @@ class TokenManager:
             # A renewal of the old session must not win over the new login.
             self._inflight.cancel()
         task = self._start_fetch(starting=True)
-        return await asyncio.shield(task)
+        return await _join(task)
 
     async def revoke(
         self,
@@ -616,6 +616,20 @@ class TokenManager:
         if entry is None or now >= entry.expires_at:
             return "expired"
         return "stale" if now >= entry.refresh_at else "fresh"
+
+
+async def _join(task: asyncio.Task[OAuthCredentials]) -> OAuthCredentials:
+    """Wait for the shared fetch without letting this caller's cancellation reach it."""
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if task.cancelled() and (current is None or not current.cancelling()):
+            # The fetch was cancelled, not this caller: aclose() ran meanwhile.
+            raise BitcapitalError(
+                "the token manager was closed during the fetch"
+            ) from None
+        raise
 
 
 def _describe(exc: BaseException) -> str:

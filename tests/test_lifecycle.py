@@ -6,7 +6,9 @@ import asyncio
 import itertools
 import time
 
-from bitcapital_async import Bitcapital
+import pytest
+
+from bitcapital_async import Bitcapital, BitcapitalError, TokenManager
 from bitcapital_async.sandbox import Sandbox
 
 
@@ -74,3 +76,19 @@ class TestCancellation:
         assert isinstance(first[0], TimeoutError)
         assert sandbox.is_valid(token.access_token)
         assert sandbox.counters.token_requests == 1
+
+    async def test_aclose_during_a_fetch_is_a_clear_error(self):
+        """A caller waiting when aclose() cancels the fetch gets a BitcapitalError."""
+        async with Sandbox() as sandbox:
+            sandbox.faults.latency["token"] = 0.3
+            tokens = TokenManager(
+                sandbox.token_url, sandbox.client_id, sandbox.client_secret
+            )
+            waiter = asyncio.create_task(tokens.get_token())
+            await asyncio.sleep(0.1)
+
+            await tokens.aclose()
+
+            with pytest.raises(BitcapitalError) as info:
+                await waiter
+        assert str(info.value) == "the token manager was closed during the fetch"

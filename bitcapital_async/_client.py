@@ -19,6 +19,8 @@ from ._errors import (
     RequestTimeout,
     TransportError,
     clean_api_message,
+    redact,
+    redact_json,
 )
 from ._grants import PasswordGrant, scope_tuple
 from ._middleware import BearerAuth
@@ -306,7 +308,15 @@ class Bitcapital:
                 middlewares=self._signed_middlewares if sign else self._middlewares,
             ) as response:
                 raw = await response.read()
-                return _decode(method, url.path, response.status, response.headers, raw)
+                return _decode(
+                    method,
+                    url.path,
+                    response.status,
+                    response.headers,
+                    raw,
+                    # Same package: the manager knows which values are secret.
+                    secrets=self.tokens._secrets(),  # noqa: SLF001
+                )
         except BitcapitalError:
             # Ours already, e.g. a token-endpoint timeout raised by BearerAuth:
             # it names the real cause better than a wrapper would.
@@ -343,9 +353,15 @@ def _encode_json(value: Any) -> bytes:
 
 
 def _decode(
-    method: str, path: str, status: int, headers: CIMultiDictProxy[str], raw: bytes
+    method: str,
+    path: str,
+    status: int,
+    headers: CIMultiDictProxy[str],
+    raw: bytes,
+    *,
+    secrets: tuple[str | None, ...],
 ) -> Response:
-    text = raw.decode("utf-8", errors="replace")
+    text = raw.decode("utf-8-sig", errors="replace")
     data: Any = None
     is_json = True
     if text.strip():
@@ -354,37 +370,36 @@ def _decode(
         except ValueError:
             is_json = False
 
-    if 200 <= status < 300:
-        if not is_json:
-            raise APIError(
-                status,
-                f"expected JSON, got {headers.get('Content-Type', 'no content type')}",
-                body=text[:_SNIPPET],
-                method=method,
-                path=path,
-            )
+    if 200 <= status < 300 and is_json:
         return Response(status, headers, data)
 
-    if isinstance(data, dict):
-        message = (
+    # A server may echo the token or secret it refused; none of it may reach an
+    # exception message, repr or log.
+    text = redact(text, secrets)
+    data = redact_json(data, secrets)
+    if 200 <= status < 300:
+        content_type = headers.get("Content-Type", "no content type")
+        message = f"expected JSON, got {content_type}"
+        body: Any = text[:_SNIPPET]
+        stack_id = details = None
+    elif isinstance(data, dict):
+        found = (
             data.get("message") or data.get("error_description") or data.get("error")
         )
-        stack_id = data.get("stackId")
-        return_error = APIError(
-            status,
-            clean_api_message(str(message)) if message else f"HTTP {status}",
-            stack_id=str(stack_id) if stack_id else None,
-            details=data.get("details"),
-            body=data,
-            method=method,
-            path=path,
-        )
+        message = clean_api_message(str(found)) if found else f"HTTP {status}"
+        body = data
+        stack_id = str(data["stackId"]) if data.get("stackId") else None
+        details = data.get("details")
     else:
-        return_error = APIError(
-            status,
-            " ".join(text[:_SNIPPET].split()) or f"HTTP {status}",
-            body=data if is_json else text[:_SNIPPET],
-            method=method,
-            path=path,
-        )
-    raise return_error
+        message = " ".join(text[:_SNIPPET].split()) or f"HTTP {status}"
+        body = data if is_json else text[:_SNIPPET]
+        stack_id = details = None
+    raise APIError(
+        status,
+        message,
+        stack_id=stack_id,
+        details=details,
+        body=body,
+        method=method,
+        path=path,
+    )

@@ -286,6 +286,21 @@ def redact(text: str, secrets: Iterable[str | None]) -> str:
     return text
 
 
+def redact_json(value: Any, secrets: Iterable[str | None]) -> Any:
+    """``value`` (decoded JSON) with every secret in its strings replaced."""
+    secrets = tuple(secrets)
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, list):
+        return [redact_json(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {
+            redact(str(key), secrets): redact_json(item, secrets)
+            for key, item in value.items()
+        }
+    return value
+
+
 def snippet(text: str, secrets: Iterable[str | None]) -> str:
     """The redacted, whitespace-collapsed start of a body, for error messages."""
     collapsed = " ".join(redact(text, secrets).split())

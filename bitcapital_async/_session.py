@@ -147,10 +147,21 @@ class Session:
         return structure(data, OAuthSecretToken)
 
     async def destroy(self) -> None:
-        """Revoke the token on the server (best effort), then forget the session."""
+        """Log out: revoke the tokens on the server (best effort), forget the session.
+
+        A user session's refresh token is revoked too, so it cannot come back;
+        the next request starts a client-credentials session.
+        """
         credentials = self._client.tokens.current
         if credentials is not None:
-            await self._revoke(credentials.access_token)
+            # Bitcapital reads the camelCase accessToken; RFC 7009 servers, token.
+            await self._revoke(
+                credentials.access_token,
+                hint=None,
+                extra={"accessToken": credentials.access_token},
+            )
+            if credentials.refresh_token:
+                await self._revoke(credentials.refresh_token, hint="refresh_token")
         await self._client.tokens.clear()
         user, self.current = self.current, None
         await self._emit(SessionEvent("logout", user))
@@ -189,13 +200,12 @@ class Session:
             except Exception:
                 logger.exception("session subscriber failed on %s", event.kind)
 
-    async def _revoke(self, access_token: str) -> None:
+    async def _revoke(
+        self, token: str, *, hint: str | None, extra: dict[str, str] | None = None
+    ) -> None:
         try:
-            # Bitcapital reads the camelCase accessToken; RFC 7009 servers, token.
             await self._client.tokens.revoke(
-                access_token,
-                token_type_hint=None,
-                extra_params={"accessToken": access_token},
+                token, token_type_hint=hint, extra_params=extra
             )
         except BitcapitalError as exc:
             # The JavaScript SDK's comment says it: the client may ignore this.

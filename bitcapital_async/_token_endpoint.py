@@ -11,6 +11,7 @@ import datetime as dt
 import email.utils
 import json
 import math
+import re
 import sys
 import urllib.parse
 from collections.abc import Iterable, Mapping
@@ -40,6 +41,9 @@ RETRYABLE_STATUSES: Final = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 # RFC 6749 §5.2 codes that mean "not now" rather than "no".
 RETRYABLE_CODES: Final = frozenset({"temporarily_unavailable", "server_error"})
+
+# RFC 9110 §10.2.3 delta-seconds: ASCII digits only (str.isdigit accepts "²").
+_DELTA_SECONDS: Final = re.compile(r"[0-9]+")
 
 # When a server answers without an RFC 6749 §5.2 code, the status decides.
 _CODE_FOR_STATUS: Final[Mapping[int, str]] = {
@@ -220,7 +224,7 @@ def parse_retry_after(value: str | None, *, cap: float) -> float | None:
     if value is None or not value.strip():
         return None
     value = value.strip()
-    if value.isdigit():
+    if _DELTA_SECONDS.fullmatch(value):
         return min(float(value), cap)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -235,7 +239,8 @@ def parse_retry_after(value: str | None, *, cap: float) -> float | None:
 def _decode(content_type: str | None, body: bytes) -> Any:
     """JSON or form-encoded data, or ``None`` when the body is neither."""
     mime = (content_type or "").split(";")[0].strip().lower()
-    text = body.decode("utf-8", errors="replace")
+    # utf-8-sig: some servers put a byte-order mark before the JSON.
+    text = body.decode("utf-8-sig", errors="replace")
     if mime == "application/x-www-form-urlencoded":
         return dict(urllib.parse.parse_qsl(text))
     if mime.endswith("json") or text.lstrip().startswith("{"):
@@ -279,7 +284,8 @@ def error_from_answer(
         code = data.get("error")
         description = data.get("error_description") or data.get("message")
         if isinstance(code, str) and code.strip():
-            code = code.strip()
+            # Servers have been seen echoing a secret even in the error code.
+            code = redact(code.strip(), secrets)
         else:
             code = _code_for_status(status)
         if isinstance(description, str):
@@ -292,7 +298,9 @@ def error_from_answer(
             description,
             status=status,
             retryable=code in RETRYABLE_CODES or (retryable_status and status >= 300),
-            error_uri=error_uri if isinstance(error_uri, str) else None,
+            error_uri=redact(error_uri, secrets)
+            if isinstance(error_uri, str)
+            else None,
             content_type=content_type,
         )
 

@@ -311,8 +311,13 @@ class TokenManager:
         return True
 
     async def clear(self) -> None:
-        """Forget the cached token locally; the next ``get_token`` fetches anew."""
+        """End the session here: forget the token and any user session.
+
+        The next ``get_token`` starts a client-credentials session. Revoking the
+        tokens on the server is ``revoke()``'s job.
+        """
         self._entry = None
+        self._grant = ClientCredentialsGrant(self.scope)
 
     async def password_login(
         self,

@@ -258,3 +258,46 @@ class TestRequests:
             assert not http.closed
         assert sorted(seen) == ["/", "/users/me"]
         assert sandbox.counters.token_requests == 1
+
+
+class TestSecrets:
+    async def test_api_error_never_echoes_token_or_secret(self, sandbox, client):
+        """A server echoing the token and secret: APIError shows neither anywhere."""
+        token = (await client.tokens.get_token()).access_token
+        secret = sandbox.client_secret
+        sandbox.faults.script(
+            "api",
+            [
+                Reply(
+                    status=400,
+                    body={
+                        "message": f"[400] bad token {token} secret {secret}",
+                        "details": {"seen": [token], token: secret},
+                    },
+                ),
+                Reply(
+                    status=502,
+                    body=f"<html>Bearer {token}</html>",
+                    content_type="text/html",
+                ),
+            ],
+        )
+
+        errors = []
+        for _ in range(2):
+            with pytest.raises(APIError) as info:
+                await client.request("GET", "/users/me")
+            errors.append(info.value)
+
+        assert errors[0].message == "bad token [REDACTED] secret [REDACTED]"
+        assert errors[0].details == {"seen": ["[REDACTED]"], "[REDACTED]": "[REDACTED]"}
+        assert errors[1].body == "<html>Bearer [REDACTED]</html>"
+        for error in errors:
+            for text in (
+                str(error),
+                repr(error),
+                repr(error.body),
+                repr(error.details),
+            ):
+                assert token not in text
+                assert secret not in text

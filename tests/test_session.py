@@ -335,3 +335,38 @@ class TestSecretToken:
 
         assert info.value.status == 403
         assert info.value.message == "a secret token cannot have scopes its maker lacks"
+
+
+class TestLogout:
+    async def test_destroy_ends_the_user_session(self, sandbox):
+        """After destroy() the user is gone: the next call is the client's own."""
+        events = []
+        async with make_client(sandbox) as client:
+            client.session.subscribe(events.append)
+            await client.session.password(DEMO_USERNAME, DEMO_PASSWORD)
+            credentials = client.session.credentials
+            assert credentials is not None
+
+            await client.session.destroy()
+            me = await client.users.me()
+
+        assert me.email != DEMO_USERNAME
+        assert me.virtual is True
+        assert not sandbox.is_valid(credentials.access_token)
+        assert sandbox.counters.revocations == 2
+        assert sandbox.counters.grants == {"password": 1, "client_credentials": 1}
+        assert [e.kind for e in events] == ["login", "logout"]
+
+    async def test_revoked_refresh_token_is_refused(self, sandbox):
+        """The refresh token revoked by destroy() cannot renew anything."""
+        async with make_client(sandbox) as client:
+            await client.session.password(DEMO_USERNAME, DEMO_PASSWORD)
+            credentials = client.session.credentials
+            assert credentials is not None
+            await client.session.destroy()
+
+        async with make_client(sandbox) as other:
+            other.tokens._grant = RefreshTokenGrant(credentials.refresh_token)
+
+            with pytest.raises(SessionExpired):
+                await other.session.refresh()

@@ -26,7 +26,11 @@ from .sandbox import DEMO_PASSWORD, DEMO_USERNAME, Sandbox
 
 __all__ = ["main"]
 
-_ENV_NAMES = ("BITCAPITAL_BASE_URL", "BITCAPITAL_CLIENT_ID", "BITCAPITAL_CLIENT_SECRET")
+# Below this, a token can expire between the check and its arrival on loopback.
+MIN_DEMO_LIFETIME = 0.5
+
+# Below this, a token can expire between the check and its arrival on loopback.
+MIN_DEMO_LIFETIME = 0.5
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sandbox = commands.add_parser("sandbox", help="serve the embedded sandbox")
     sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    sandbox.add_argument("--port", type=_port, default=8080, help="0 picks a free port")
     sandbox.add_argument("--token-lifetime", type=_positive, default=3600.0)
     sandbox.set_defaults(run=_sandbox)
 
@@ -90,7 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--duration", type=_positive, default=12.0, help="seconds")
     demo.add_argument("--concurrency", type=_positive_int, default=200)
-    demo.add_argument("--token-lifetime", type=_positive, default=3.0, help="seconds")
+    demo.add_argument(
+        "--token-lifetime",
+        type=_demo_lifetime,
+        default=3.0,
+        help=f"seconds, at least {MIN_DEMO_LIFETIME:g}",
+    )
     demo.add_argument("--json", action="store_true", help="print the summary as JSON")
     demo.set_defaults(run=_demo)
     return parser
@@ -103,6 +112,26 @@ def _positive(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number: {text!r}")
+    return value
+
+
+def _demo_lifetime(text: str) -> float:
+    value = _positive(text)
+    if value < MIN_DEMO_LIFETIME:
+        raise argparse.ArgumentTypeError(
+            f"must be at least {MIN_DEMO_LIFETIME:g} s: shorter tokens expire "
+            "while a loopback request is still in flight"
+        )
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 65535: {text!r}")
     return value
 
 
@@ -144,9 +173,11 @@ async def _token(args: argparse.Namespace) -> int:
                     f"sandbox user: {DEMO_USERNAME} / {DEMO_PASSWORD}", file=sys.stderr
                 )
         environ = {k: v or "" for k, v in configured.items()}
-        client = await stack.enter_async_context(
-            Bitcapital.from_env(environ, **options)
-        )
+        try:
+            client = Bitcapital.from_env(environ, **options)
+        except ValueError as exc:
+            raise BitcapitalError(str(exc)) from None
+        await stack.enter_async_context(client)
         if username and password is not None:
             scopes = args.scope.split() if args.scope else None
             user = await client.session.password(username, password, scopes)
@@ -259,6 +290,9 @@ async def _demo(args: argparse.Namespace) -> int:
         async with _progress(sys.stderr, tally, sandbox, started, args.duration):
             await asyncio.gather(*(worker() for _ in range(args.concurrency)))
         duration = time.monotonic() - started
+        # The lifetime the manager installed, as it read it from the sandbox.
+        current = client.tokens.current
+        lifetime = current.expires_in if current else args.token_lifetime
 
         summary = {
             "requests": tally.requests,
@@ -268,7 +302,7 @@ async def _demo(args: argparse.Namespace) -> int:
             "waited_for_token": client.tokens.stats.waited,
             "duration_s": round(duration, 3),
             "token_lifetime_s": args.token_lifetime,
-            "refresh_margin_s": client.tokens.effective_margin(args.token_lifetime),
+            "refresh_margin_s": client.tokens.effective_margin(lifetime),
             "p50_ms": round(_percentile(tally.latencies, 50) * 1000, 3),
             "p99_ms": round(_percentile(tally.latencies, 99) * 1000, 3),
         }
@@ -358,7 +392,7 @@ def _print_summary(summary: dict[str, Any], concurrency: int) -> None:
         f"{summary['failures']} failed, {summary['unauthorized']} got a 401.\n"
         f"Token lifetime {lifetime:g} s, refreshed {margin:g} s ahead: "
         f"{summary['token_fetches']} token fetches (about {expected} expected), "
-        f"{summary['waited_for_token']} callers waited for a token "
-        f"({concurrency} had to: they started before the first one existed).\n"
+        f"{summary['waited_for_token']} of {concurrency} coroutines waited for a "
+        "token (all start together on an empty cache, so all wait for the first).\n"
         f"Latency p50 {summary['p50_ms']:.1f} ms, p99 {summary['p99_ms']:.1f} ms."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -123,9 +124,7 @@ class Bitcapital:
         on_unauthorized: UnauthorizedHandler | None = None,
         **token_options: Any,
     ) -> None:
-        self.base_url = URL(base_url.rstrip("/"))
-        if not self.base_url.is_absolute():
-            raise ValueError(f"base_url must be an absolute URL, got {base_url!r}")
+        self.base_url = _parse_base_url(base_url)
         # Bitcapital's own SDKs send base64(id:secret) raw, and that is what the
         # server is known to accept; RFC 6749 §2.3.1 encoding stays opt-in.
         token_options.setdefault("urlencode_basic", False)
@@ -165,6 +164,7 @@ class Bitcapital:
         self._connection_limit = connection_limit
         self._user_session = session
         self._own_session: aiohttp.ClientSession | None = None
+        self._owner: tuple[asyncio.AbstractEventLoop, int] | None = None
         self.session = Session(self, on_unauthorized=on_unauthorized)
         self.users = UserService(self)
         self.consumers = ConsumerService(self)
@@ -231,9 +231,12 @@ class Bitcapital:
 
     async def aclose(self) -> None:
         """Close the client's own HTTP session and the token manager."""
-        if self._own_session is not None:
-            await self._own_session.close()
-            self._own_session = None
+        session, self._own_session = self._own_session, None
+        if session is not None and not session.closed:
+            if self._owner == (asyncio.get_running_loop(), os.getpid()):
+                await session.close()
+            else:
+                session.detach()
         await self.tokens.aclose()
 
     async def request(
@@ -335,11 +338,31 @@ class Bitcapital:
     def _http(self) -> aiohttp.ClientSession:
         if self._user_session is not None:
             return self._user_session
-        if self._own_session is None or self._own_session.closed:
-            self._own_session = aiohttp.ClientSession(
+
+        owner = (asyncio.get_running_loop(), os.getpid())
+        session = self._own_session
+        if session is not None and not session.closed and self._owner != owner:
+            # Made in another asyncio.run() or before a fork: its connections
+            # are not ours to use. Close it with `async with` to avoid this.
+            logger.debug("event loop or process changed; opening a new session")
+            session.detach()
+        if session is None or session.closed or self._owner != owner:
+            session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connection_limit)
             )
-        return self._own_session
+            self._own_session, self._owner = session, owner
+        return session
+
+
+def _parse_base_url(base_url: str) -> URL:
+    try:
+        url = URL(base_url.rstrip("/"))
+        url.port  # noqa: B018 - yarl checks the port only when asked
+    except ValueError as exc:
+        raise ValueError(f"invalid base_url {base_url!r}: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
+    return url
 
 
 def _leading_slash(path: str) -> str:

@@ -144,3 +144,63 @@ class TestArguments:
         assert result.returncode == 2
         assert "Traceback" not in result.stderr
         assert "--duration" in result.stderr
+
+
+class TestUserMistakes:
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (
+                [
+                    "token",
+                    "--base-url",
+                    "notaurl",
+                    "--client-id",
+                    "x",
+                    "--client-secret",
+                    "y",
+                ],
+                (
+                    "bitcapital-async: error: base_url must be an absolute "
+                    "http(s) URL, got 'notaurl'\n"
+                ),
+            ),
+            (
+                [
+                    "token",
+                    "--base-url",
+                    "http://127.0.0.1:99999",
+                    "--client-id",
+                    "x",
+                    "--client-secret",
+                    "y",
+                ],
+                (
+                    "bitcapital-async: error: invalid base_url "
+                    "'http://127.0.0.1:99999': Port out of range 0-65535\n"
+                ),
+            ),
+        ],
+    )
+    def test_bad_base_url_is_one_line(self, args, message):
+        """A malformed base URL is one line naming it, exit status 1."""
+        result = run(*args)
+
+        assert result.returncode == 1
+        assert result.stderr == message
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["sandbox", "--port", "99999"],
+            ["sandbox", "--port", "http"],
+            ["demo", "--token-lifetime", "0.05"],
+        ],
+    )
+    def test_out_of_range_values_are_usage_errors(self, args):
+        """Ports and demo lifetimes out of range are refused by the parser."""
+        result = run(*args)
+
+        assert result.returncode == 2
+        assert "Traceback" not in result.stderr
+        assert args[1] in result.stderr

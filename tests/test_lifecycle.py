@@ -9,7 +9,7 @@ import time
 import pytest
 
 from bitcapital_async import Bitcapital, BitcapitalError, TokenManager
-from bitcapital_async.sandbox import Sandbox
+from bitcapital_async.sandbox import Sandbox, ThreadedSandbox
 
 
 class TestAcrossLifetimes:
@@ -92,3 +92,22 @@ class TestCancellation:
             with pytest.raises(BitcapitalError) as info:
                 await waiter
         assert str(info.value) == "the token manager was closed during the fetch"
+
+
+class TestEventLoops:
+    def test_one_client_across_asyncio_runs(self):
+        """One client object serves successive asyncio.run() calls, one token each."""
+        with ThreadedSandbox() as threaded:
+            client = Bitcapital(
+                threaded.url, threaded.client_id, threaded.client_secret
+            )
+
+            async def use() -> str | None:
+                async with client:
+                    return (await client.users.me()).id
+
+            first = asyncio.run(use())
+            second = asyncio.run(use())
+
+            assert first == second == threaded.sandbox.clients["demo-client"].user_id
+            assert threaded.sandbox.counters.token_requests == 1

@@ -128,7 +128,9 @@ class Sandbox:
         """Bind and serve; returns the base URL."""
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        # aiohttp's default backlog of 128 stalls a burst of 200 connections
+        # (the demo's) for a second while the kernel retries the SYNs.
+        site = web.TCPSite(self._runner, self.host, self.port, backlog=1024)
         await site.start()
         self.port = self._runner.addresses[0][1]
         return self.url
@@ -202,7 +204,11 @@ class Sandbox:
             if route == "api" and reply.status == 401:
                 self.counters.unauthorized += 1
             return reply.response()
-        return await handler(request)
+        try:
+            return await handler(request)
+        except ConnectionResetError:
+            # The client left mid-request (a cancelled caller): nobody to answer.
+            return web.Response(status=499)
 
     async def _status(self, _request: web.Request) -> web.Response:
         return web.json_response(

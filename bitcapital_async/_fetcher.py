@@ -225,4 +225,5 @@ class TokenFetcher:
 def _backoff(attempt: int, retry_after: float | None) -> float:
     if retry_after is not None:
         return retry_after
-    return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1)))  # noqa: S311 - jitter, not cryptography
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+    return random.uniform(0, ceiling)  # noqa: S311 - jitter, not cryptography

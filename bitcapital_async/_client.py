@@ -59,6 +59,9 @@ DEFAULT_API_TIMEOUT: Final = 60.0
 # would let one client exhaust file descriptors, so pick a large finite pool.
 DEFAULT_CONNECTION_LIMIT: Final = 1000
 
+# Far above any page the API serves, far below what would exhaust memory.
+DEFAULT_MAX_RESPONSE_BYTES: Final = 64 << 20
+
 # Bodies that are not JSON are quoted in errors up to this length.
 _SNIPPET: Final = 200
 
@@ -90,6 +93,7 @@ class Bitcapital:
         middlewares: More aiohttp client middlewares for API calls; they run
             before (outside) the bearer middleware.
         timeout: Seconds one API call may take.
+        max_response_bytes: Larger answers are refused with ``APIError``.
         token_manager: A ready token manager, instead of one built from the
             arguments; options such as ``refresh_margin`` go to the built one.
         sign_all_requests: Sign every API request, not only those to the
@@ -114,6 +118,7 @@ class Bitcapital:
         *,
         session: aiohttp.ClientSession | None = None,
         connection_limit: int = DEFAULT_CONNECTION_LIMIT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         middlewares: Sequence[aiohttp.ClientMiddlewareType] = (),
         timeout: float = DEFAULT_API_TIMEOUT,
         token_manager: TokenManager | None = None,
@@ -145,6 +150,7 @@ class Bitcapital:
         )
         self.auth = BearerAuth(self.tokens, base_url=self.base_url)
         self.timeout = timeout
+        self.max_response_bytes = max_response_bytes
         self._middlewares: tuple[aiohttp.ClientMiddlewareType, ...] = (
             *middlewares,
             self.auth,
@@ -310,7 +316,7 @@ class Bitcapital:
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
                 middlewares=self._signed_middlewares if sign else self._middlewares,
             ) as response:
-                raw = await response.read()
+                raw = await _read_capped(response, self.max_response_bytes, method)
                 return _decode(
                     method,
                     url.path,
@@ -352,6 +358,28 @@ class Bitcapital:
             )
             self._own_session, self._owner = session, owner
         return session
+
+
+async def _read_capped(
+    response: aiohttp.ClientResponse, limit: int, method: str
+) -> bytes:
+    declared = response.content_length
+    chunks: list[bytes] = []
+    size = 0
+    if declared is None or declared <= limit:
+        async for chunk in response.content.iter_chunked(256 * 1024):
+            size += len(chunk)
+            if size > limit:
+                break
+            chunks.append(chunk)
+    if max(size, declared or 0) > limit:
+        raise APIError(
+            response.status,
+            f"the answer is larger than {limit} bytes",
+            method=method,
+            path=response.url.path,
+        )
+    return b"".join(chunks)
 
 
 def _parse_base_url(base_url: str) -> URL:

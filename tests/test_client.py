@@ -301,3 +301,23 @@ class TestSecrets:
             ):
                 assert token not in text
                 assert secret not in text
+
+
+class TestLimits:
+    async def test_oversized_answer_is_refused(self, sandbox):
+        """An answer over max_response_bytes is an APIError, not a memory spike."""
+        sandbox.faults.script("api", [Reply(status=200, body={"blob": "x" * 5000})])
+
+        async with Bitcapital(
+            sandbox.url,
+            sandbox.client_id,
+            sandbox.client_secret,
+            max_response_bytes=4096,
+        ) as client:
+            with pytest.raises(APIError) as info:
+                await client.request("GET", "/users/me")
+            status = await client.request("GET", "/")
+
+        assert info.value.status == 200
+        assert info.value.message == "the answer is larger than 4096 bytes"
+        assert status["env"] == "sandbox"

@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import aiohttp
@@ -324,7 +324,7 @@ class Bitcapital:
                     response.headers,
                     raw,
                     # Same package: the manager knows which values are secret.
-                    secrets=self.tokens._secrets(),  # noqa: SLF001
+                    secrets=self.tokens._secrets,  # noqa: SLF001
                 )
         except BitcapitalError:
             # Ours already, e.g. a token-endpoint timeout raised by BearerAuth:
@@ -410,7 +410,7 @@ def _decode(
     headers: CIMultiDictProxy[str],
     raw: bytes,
     *,
-    secrets: tuple[str | None, ...],
+    secrets: Callable[[], tuple[str | None, ...]],
 ) -> Response:
     text = raw.decode("utf-8-sig", errors="replace")
     data: Any = None
@@ -425,9 +425,10 @@ def _decode(
         return Response(status, headers, data)
 
     # A server may echo the token or secret it refused; none of it may reach an
-    # exception message, repr or log.
-    text = redact(text, secrets)
-    data = redact_json(data, secrets)
+    # exception message, repr or log. Gathered only here, off the success path.
+    known = secrets()
+    text = redact(text, known)
+    data = redact_json(data, known)
     if 200 <= status < 300:
         content_type = headers.get("Content-Type", "no content type")
         message = f"expected JSON, got {content_type}"

@@ -276,7 +276,7 @@ class TokenManager:
             # on_session_end is asking for a token from inside the shared fetch.
             return await self._refresh()
         task = self._inflight or self._start_fetch()
-        return await _join(task)
+        return await self._join(task)
 
     async def invalidate(self, token: OAuthCredentials | str) -> bool:
         """Drop ``token`` after the server refused it, if it is still the current one.
@@ -355,7 +355,7 @@ class TokenManager:
         if self._inflight is asyncio.current_task():
             return await self._refresh()
         task = self._inflight or self._start_fetch()
-        return await _join(task)
+        return await self._join(task)
 
     def subscribe(self, listener: TokenListener) -> None:
         """Call ``listener(credentials, renewal)`` on each new token."""
@@ -378,7 +378,7 @@ class TokenManager:
             # A renewal of the old session must not win over the new login.
             self._inflight.cancel()
         task = self._start_fetch(starting=True)
-        return await _join(task)
+        return await self._join(task)
 
     async def revoke(
         self,
@@ -616,25 +616,29 @@ class TokenManager:
                 # A callback's bug must not cost the caller its token.
                 logger.exception("%s callback failed", name)
 
+    async def _join(self, task: asyncio.Task[OAuthCredentials]) -> OAuthCredentials:
+        """Wait for the shared fetch; this caller's cancellation never reaches it."""
+        while True:
+            try:
+                return await asyncio.shield(task)
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if not task.cancelled() or (
+                    current is not None and current.cancelling()
+                ):
+                    raise
+            # The fetch was cancelled, not this caller: a new login replaced it
+            # (follow that one), or aclose() ran.
+            successor = self._inflight
+            if successor is None or successor is task:
+                raise BitcapitalError("the token manager was closed during the fetch")
+            task = successor
+
     def _state(self, now: float) -> str:
         entry = self._entry
         if entry is None or now >= entry.expires_at:
             return "expired"
         return "stale" if now >= entry.refresh_at else "fresh"
-
-
-async def _join(task: asyncio.Task[OAuthCredentials]) -> OAuthCredentials:
-    """Wait for the shared fetch without letting this caller's cancellation reach it."""
-    try:
-        return await asyncio.shield(task)
-    except asyncio.CancelledError:
-        current = asyncio.current_task()
-        if task.cancelled() and (current is None or not current.cancelling()):
-            # The fetch was cancelled, not this caller: aclose() ran meanwhile.
-            raise BitcapitalError(
-                "the token manager was closed during the fetch"
-            ) from None
-        raise
 
 
 def _describe(exc: BaseException) -> str:

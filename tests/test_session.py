@@ -370,3 +370,18 @@ class TestLogout:
 
             with pytest.raises(SessionExpired):
                 await other.session.refresh()
+
+
+class TestLoginDuringAFetch:
+    async def test_waiters_of_a_replaced_fetch_get_the_new_session(self, sandbox):
+        """Waiters of a fetch that a login replaced get the login's token."""
+        sandbox.faults.latency["token"] = 0.2
+        async with make_client(sandbox) as client:
+            waiter = asyncio.create_task(client.tokens.get_token())
+            await asyncio.sleep(0.05)
+
+            user = await client.session.password(DEMO_USERNAME, DEMO_PASSWORD)
+            credentials = await waiter
+
+        assert credentials is client.session.credentials
+        assert credentials.user_id == user.id

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
+from ._callbacks import call_quietly
 from ._credentials import OAuthCredentials
 from ._errors import BitcapitalError
 from ._grants import ClientCredentialsGrant
@@ -193,12 +193,12 @@ class Session:
 
     async def _emit(self, event: SessionEvent) -> None:
         for callback in list(self._subscribers):
-            try:
-                result = callback(event)
-                if inspect.isawaitable(result):
-                    await result
-            except Exception:
-                logger.exception("session subscriber failed on %s", event.kind)
+            await call_quietly(
+                callback,
+                event,
+                log=logger,
+                failure=f"session subscriber failed on {event.kind}",
+            )
 
     async def _revoke(
         self, token: str, *, hint: str | None, extra: dict[str, str] | None = None

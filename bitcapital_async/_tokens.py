@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import functools
-import inspect
 import logging
 import os
 import time
@@ -26,6 +24,7 @@ from typing import Any, Final
 
 import attrs
 
+from ._callbacks import call_quietly
 from ._credentials import DEFAULT_LIFETIME, OAuthCredentials
 from ._discovery import discover
 from ._errors import BitcapitalError, OAuthError, SessionExpired
@@ -599,22 +598,21 @@ class TokenManager:
         self._failing = True
 
     async def _notify(self, credentials: OAuthCredentials, *, renewal: bool) -> None:
-        callbacks: list[tuple[str, Callable[[], object]]] = [
-            ("token listener", functools.partial(listener, credentials, renewal))
-            for listener in self._listeners
-        ]
-        if self.on_token is not None:
-            callbacks.append(
-                ("on_token", functools.partial(self.on_token, credentials))
+        for listener in list(self._listeners):
+            await call_quietly(
+                listener,
+                credentials,
+                renewal,
+                log=logger,
+                failure="token listener callback failed",
             )
-        for name, callback in callbacks:
-            try:
-                result = callback()
-                if inspect.isawaitable(result):
-                    await result
-            except Exception:
-                # A callback's bug must not cost the caller its token.
-                logger.exception("%s callback failed", name)
+        if self.on_token is not None:
+            await call_quietly(
+                self.on_token,
+                credentials,
+                log=logger,
+                failure="on_token callback failed",
+            )
 
     async def _join(self, task: asyncio.Task[OAuthCredentials]) -> OAuthCredentials:
         """Wait for the shared fetch; this caller's cancellation never reaches it."""
